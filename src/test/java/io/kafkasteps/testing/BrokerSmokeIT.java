@@ -1,0 +1,20 @@
+package io.kafkasteps.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+class BrokerSmokeIT {
+    @Test
+    void broker_starts_and_creates_topics() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
+            assertThat(admin.listTopics().names().get()).contains("t");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.kafkasteps.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node KRaft broker (combined broker and controller) in this JVM, on 127.0.0.1 and
+ * free ports. It can be stopped and started again on the same ports and log directory, so a
+ * test can take the broker away mid-stream and bring it back.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final Path logDir;
+    private final int port;
+    private final int controllerPort;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Path logDir, int port, int controllerPort) {
+        this.logDir = logDir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Formats a fresh log directory and starts a broker on two free ports. */
+    public static EmbeddedKafka start() {
+        try {
+            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), freePort(), freePort());
+            kafka.format();
+            kafka.startServer();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Stops the broker, keeping its data, as an outage would. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the broker again on the same ports and data. */
+    public synchronized void restart() {
+        if (server == null) {
+            startServer();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(logDir);
+    }
+
+    private Properties config() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.resolve("data").toString());
+        p.put("num.partitions", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        return p;
+    }
+
+    private void format() throws IOException {
+        Path cfg = logDir.resolve("server.properties");
+        try (var out = Files.newBufferedWriter(cfg)) {
+            config().store(out, "kafka-steps test broker");
+        }
+        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int rc = kafka.tools.StorageTool.execute(
+                new String[] {"format", "-t", clusterId, "-c", cfg.toString(), "--ignore-formatted"},
+                new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        if (rc != 0) {
+            throw new IllegalStateException("formatting the test broker failed: " + buffer.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void startServer() {
+        server = new KafkaRaftServer(new KafkaConfig(config(), false), Time.SYSTEM);
+        server.startup();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory that outlives a test is harmless
+        }
+    }
+
+}
