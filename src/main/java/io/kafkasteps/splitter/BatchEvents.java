@@ -12,7 +12,8 @@ import com.jayway.jsonpath.PathNotFoundException;
 /**
  * Reads the events out of one batch record: parses its value and selects the array that the batch
  * path names. {@code $.events[*]} and {@code $.events} both select the elements of the array at
- * {@code $.events}; anything there but an array is bad input, never split by accident.
+ * {@code $.events}; anything there but an array is bad input, never split by accident. Each event
+ * is written as its record's value here, so a batch either yields all its events or is bad input.
  */
 public final class BatchEvents {
 
@@ -36,7 +37,7 @@ public final class BatchEvents {
      *
      * @throws BadBatchException when the value is not JSON or holds no array at the batch path
      */
-    public List<JsonNode> read(byte[] value) {
+    public List<Event> read(byte[] value) {
         JsonNode root = parse(value);
         Object found;
         try {
@@ -68,9 +69,11 @@ public final class BatchEvents {
         }
     }
 
-    private static List<JsonNode> elements(ArrayNode array) {
-        List<JsonNode> events = new ArrayList<>(array.size());
-        array.forEach(events::add);
+    private static List<Event> elements(ArrayNode array) {
+        List<Event> events = new ArrayList<>(array.size());
+        for (JsonNode node : array) {
+            events.add(new Event(node, Json.bytes(node)));
+        }
         return events;
     }
 

@@ -17,7 +17,11 @@ public final class EventKeys {
         this.keyPath = keyPath == null || keyPath.isBlank() ? null : JsonPaths.compile(keyPath);
     }
 
-    public String keyOf(JsonNode event) {
+    public String keyOf(Event event) {
+        return keyOf(event.json());
+    }
+
+    String keyOf(JsonNode event) {
         if (keyPath == null) {
             return null;
         }

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 class BatchEventsTest {
 
     private static List<String> split(String path, String value) {
         return new BatchEvents(path).read(value.getBytes(UTF_8)).stream()
-                .map(e -> new String(new EventJson().bytes(e), UTF_8)).toList();
+                .map(e -> new String(e.value(), UTF_8)).toList();
     }
 
     private static String reason(String path, byte[] value) {
@@ -71,6 +70,12 @@ class BatchEventsTest {
     void invalid_utf8_is_bad_input() {
         byte[] value = {'{', '"', 'e', '"', ':', '"', (byte) 0xff, '"', '}'};
         assertThat(reason("$.e", value)).startsWith("value is not valid JSON").contains("UTF-8");
+    }
+
+    @Test
+    void lone_surrogates_stay_escaped_and_pairs_become_utf8() {
+        assertThat(split("$.e", "{\"e\":[\"\\ud800\",\"a\\udc00b\",\"\\ud83d\\ude00\"]}"))
+                .containsExactly("\"\\uD800\"", "\"a\\uDC00b\"", "\"😀\"");
     }
 
     @Test

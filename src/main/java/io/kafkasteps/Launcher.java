@@ -1,0 +1,95 @@
+package io.kafkasteps;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.kafkasteps.splitter.SplitterConfig;
+
+/**
+ * {@code java -jar kafka-steps.jar ROUTE...}: checks the configuration of the routes named, then
+ * runs them on one camel-main. A configuration mistake ends here, with one line per problem and
+ * exit code 2, before any connection is made.
+ */
+public final class Launcher {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int CONFIG_ERROR = 2;
+
+    /** The routes this application knows, and the checks of their settings. */
+    static final Map<String, Function<Settings, List<String>>> ROUTES = Map.of(
+            "batch-to-stream", SplitterConfig::problems);
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Launcher(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new Launcher(System.getenv(), System.out, System.err).run(args));
+    }
+
+    public int run(String[] args) {
+        CommandLine cl;
+        try {
+            cl = CommandLine.parse(args, env);
+        } catch (IllegalArgumentException e) {
+            err.println("kafka-steps: " + e.getMessage());
+            err.println(CommandLine.USAGE);
+            return CONFIG_ERROR;
+        }
+        if (cl.help()) {
+            out.println(CommandLine.USAGE);
+            return OK;
+        }
+        Settings settings;
+        List<String> problems = new ArrayList<>();
+        try {
+            settings = Settings.load(cl.config(), env, Map.of()).withCommandLine(cl.overrides());
+        } catch (RuntimeException e) {
+            err.println("kafka-steps: " + e.getMessage());
+            return CONFIG_ERROR;
+        }
+        List<String> routes = cl.routes().isEmpty() ? defaultRoutes(settings) : cl.routes();
+        if (routes.isEmpty()) {
+            problems.add("no route named: give batch-to-stream and/or reflector (or set kafka.steps.routes)");
+        }
+        for (String route : routes) {
+            Function<Settings, List<String>> check = ROUTES.get(route);
+            if (check == null) {
+                problems.add("unknown route '" + route + "': known routes are " + String.join(", ", ROUTES.keySet().stream().sorted().toList()));
+            } else {
+                problems.addAll(check.apply(settings));
+            }
+        }
+        problems.addAll(KafkaSteps.missingRouteFiles(routes.stream().filter(ROUTES::containsKey).toList(), cl.routesDir()));
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("kafka-steps: " + p));
+            return CONFIG_ERROR;
+        }
+        try {
+            new KafkaSteps(routes, cl.routesDir(), settings).run();
+            return OK;
+        } catch (IllegalStateException e) {
+            err.println("kafka-steps: " + e.getMessage());
+            return FAILED;
+        } catch (Exception e) {
+            err.println("kafka-steps: stopped on an error: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        }
+    }
+
+    private static List<String> defaultRoutes(Settings settings) {
+        String names = settings.get("kafka.steps.routes", "");
+        return names.isBlank() ? List.of() : List.of(names.trim().split("\\s*,\\s*"));
+    }
+}

@@ -1,0 +1,43 @@
+package io.kafkasteps.splitter;
+
+import java.util.List;
+import java.util.Objects;
+
+import io.kafkasteps.Checks;
+import io.kafkasteps.Settings;
+
+/** Start-up checks of the batch-to-stream settings: every problem, one line each. */
+public final class SplitterConfig {
+
+    private SplitterConfig() {
+    }
+
+    public static List<String> problems(Settings settings) {
+        Checks c = new Checks(settings);
+        c.brokers("splitter.brokers");
+        String source = c.topic("splitter.source.topic", "the topic that holds the batches");
+        String sink = c.topic("splitter.sink.topic", "the topic that receives one record per event");
+        String dlq = c.topic("splitter.dlq.topic", "the dead-letter topic (default <sink topic>.dlq)");
+        c.required("splitter.group.id", "the consumer group");
+        c.valid("splitter.batch.path", c.required("splitter.batch.path", "a JSONPath selecting the events, e.g. $.events[*]"),
+                BatchEvents::new);
+        c.valid("splitter.key.path", c.value("splitter.key.path"), EventKeys::new);
+        c.bool("splitter.reset");
+        c.positive("splitter.max.poll.records");
+        c.positive("splitter.max.poll.interval.ms");
+        c.positive("splitter.poll.timeout.ms");
+        c.positive("splitter.producer.max.block.ms");
+        c.positive("splitter.producer.max.request.size");
+        c.positive("splitter.retry.initial.delay.ms");
+        c.positive("splitter.retry.max.delay.ms");
+        c.positive("splitter.progress.interval.ms");
+        if (source != null && sink != null) {
+            c.require(!Objects.equals(source, sink), "splitter.sink.topic",
+                    "must differ from splitter.source.topic ('" + source + "'): events would be split again");
+        }
+        if (dlq != null && (dlq.equals(source) || dlq.equals(sink))) {
+            c.problem("splitter.dlq.topic", "must differ from the source and sink topics ('" + dlq + "')");
+        }
+        return c.problems();
+    }
+}
