@@ -36,7 +36,12 @@ public final class Checks {
     }
 
     public void problem(String key, String what) {
-        problems.add(key + " (env " + Settings.envName(key) + ") " + what);
+        problems.add(key + " (env " + envOf(key) + ") " + what);
+    }
+
+    /** The environment variable a user sets for this key. */
+    public String envOf(String key) {
+        return settings.envVariable(key);
     }
 
     public String required(String key, String meaning) {
@@ -98,6 +103,20 @@ public final class Checks {
             // reported below
         }
         problem(key, "must be a whole number above 0, not '" + value + "'");
+        return null;
+    }
+
+    public Long wholeNumber(String key, long min, long max) {
+        String value = value(key);
+        try {
+            long n = Long.parseLong(value == null ? "" : value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problem(key, "must be a whole number from " + min + " to " + max + ", not '" + value + "'");
         return null;
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.kafkasteps.reflector.ReflectorConfig;
 import io.kafkasteps.splitter.SplitterConfig;
 
 /**
@@ -21,7 +22,8 @@ public final class Launcher {
 
     /** The routes this application knows, and the checks of their settings. */
     static final Map<String, Function<Settings, List<String>>> ROUTES = Map.of(
-            "batch-to-stream", SplitterConfig::problems);
+            "batch-to-stream", SplitterConfig::problems,
+            "reflector", ReflectorConfig::problems);
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -58,6 +60,9 @@ public final class Launcher {
             err.println("kafka-steps: " + e.getMessage());
             return CONFIG_ERROR;
         }
+        if (cl.printTopics()) {
+            return printTopics(cl, settings);
+        }
         List<String> routes = cl.routes().isEmpty() ? defaultRoutes(settings) : cl.routes();
         if (routes.isEmpty()) {
             problems.add("no route named: give batch-to-stream and/or reflector (or set kafka.steps.routes)");
@@ -76,6 +81,11 @@ public final class Launcher {
             return CONFIG_ERROR;
         }
         try {
+            if (routes.contains("reflector")) {
+                settings = settings.withCommandLine(ReflectorConfig.derived(settings));
+                out.println("kafka-steps: reflector step " + settings.get("step.id", "") + " (" + settings.get("step.name", "")
+                        + ") version " + settings.get("step.version", "") + stepComments(settings));
+            }
             new KafkaSteps(routes, cl.routesDir(), settings).run();
             return OK;
         } catch (IllegalStateException e) {
@@ -86,6 +96,30 @@ public final class Launcher {
             e.printStackTrace(err);
             return FAILED;
         }
+    }
+
+    /** --print-topics: the reflector's topic set at an instant, one per line; no connection. */
+    private int printTopics(CommandLine cl, Settings settings) {
+        List<String> problems = new ArrayList<>(ReflectorConfig.topicProblems(settings));
+        java.time.Instant at = java.time.Instant.now();
+        if (cl.at() != null) {
+            try {
+                at = java.time.Instant.parse(cl.at());
+            } catch (java.time.format.DateTimeParseException e) {
+                problems.add("--at '" + cl.at() + "' is not an instant such as 2026-12-31T23:30:00Z");
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("kafka-steps: " + p));
+            return CONFIG_ERROR;
+        }
+        ReflectorConfig.strategy(settings).at(at).forEach(out::println);
+        return OK;
+    }
+
+    private static String stepComments(Settings settings) {
+        String comments = settings.get("step.comments", "");
+        return comments.isEmpty() ? "" : ": " + comments;
     }
 
     private static List<String> defaultRoutes(Settings settings) {

@@ -15,6 +15,7 @@ public final class Progress {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
     private final String route;
+    private final String unit;
     private final LongAdder batches = new LongAdder();
     private final LongAdder events = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
@@ -25,8 +26,15 @@ public final class Progress {
     private long lastTombstones;
     private long lastReportNanos = System.nanoTime();
 
+    /** A splitter's progress: events out, dead letters and tombstones. */
     public Progress(String route) {
+        this(route, "events");
+    }
+
+    /** A copy's progress: batches in, {@code unit} out. */
+    public Progress(String route, String unit) {
         this.route = route;
+        this.unit = unit;
     }
 
     /** A batch record whose events were all acknowledged: the body is the list sent, or no list for an empty batch. */
@@ -66,9 +74,10 @@ public final class Progress {
         long now = System.nanoTime();
         long b = batches(), e = events(), d = deadLetters(), t = tombstones();
         double seconds = Math.max(1e-9, (now - lastReportNanos) / 1e9);
-        String line = String.format("%s: %d batches in, %d events out, %d dead letters, %d tombstones in %.0fs (%.0f events/s); total %d events",
-                route, b - lastBatches, e - lastEvents, d - lastDeadLetters, t - lastTombstones, seconds,
-                (e - lastEvents) / seconds, e);
+        String extra = unit.equals("events")
+                ? String.format(", %d dead letters, %d tombstones", d - lastDeadLetters, t - lastTombstones) : "";
+        String line = String.format("%s: %d batches in, %d %s out%s in %.0fs (%.0f %s/s); total %d %s",
+                route, b - lastBatches, e - lastEvents, unit, extra, seconds, (e - lastEvents) / seconds, unit, e, unit);
         lastBatches = b;
         lastEvents = e;
         lastDeadLetters = d;

@@ -70,6 +70,23 @@ public final class Settings {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * The environment variable that sets a key: the one its value reads ({@code {{env:NAME:...}}},
+     * as the reflector's ALeRCE names do), else the one named after the key.
+     */
+    public String envVariable(String key) {
+        String value = raw.get(key);
+        if (value != null) {
+            java.util.regex.Matcher m = ENV_ONLY.matcher(value.trim());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return envName(key);
+    }
+
+    private static final java.util.regex.Pattern ENV_ONLY = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(:[^}]*)?}}");
+
     /** The resolved value of a key, or null when neither the file, the environment nor the command line sets it. */
     public String get(String key) {
         return resolve(key, 0);

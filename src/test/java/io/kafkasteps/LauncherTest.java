@@ -120,4 +120,70 @@ class LauncherTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("route file no-such-dir/batch-to-stream.camel.yaml does not exist");
     }
+
+    /** The ALeRCE reflector's variables, complete, pointing at ports nothing listens on. */
+    private static Map<String, String> reflector() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CONSUMER_SERVER", "127.0.0.1:1");
+        env.put("CONSUMER_GROUP_ID", "reflector");
+        env.put("PRODUCER_SERVER", "127.0.0.1:2");
+        env.put("TOPIC_STRATEGY_FORMAT", "ztf_%s_programid1");
+        return env;
+    }
+
+    @Test
+    void print_topics_prints_the_set_at_an_instant_and_exits_without_connecting() {
+        Map<String, String> env = Map.of("TOPIC_STRATEGY_FORMAT", "ztf_%s_programid1,ztf_%s_programid3");
+        Result r = run(env, "reflector", "--print-topics", "--at", "2026-12-31T23:30:00Z");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines().toList()).containsExactly(
+                "ztf_20261230_programid1", "ztf_20261230_programid3",
+                "ztf_20261231_programid1", "ztf_20261231_programid3",
+                "ztf_20270101_programid1", "ztf_20270101_programid3");
+    }
+
+    @Test
+    void print_topics_of_a_fixed_list_and_a_bad_instant() {
+        assertThat(run(Map.of("CONSUMER_TOPICS", "a,b"), "reflector", "--print-topics").out().lines().toList()).containsExactly("a", "b");
+        Result bad = run(Map.of("CONSUMER_TOPICS", "a"), "reflector", "--print-topics", "--at", "tomorrow");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--at 'tomorrow' is not an instant");
+    }
+
+    @Test
+    void each_missing_reflector_variable_is_named_by_its_alerce_name() {
+        for (String name : List.of("CONSUMER_SERVER", "CONSUMER_GROUP_ID", "PRODUCER_SERVER")) {
+            Map<String, String> env = reflector();
+            env.remove(name);
+            Result r = run(env, "reflector");
+            assertThat(r.code()).as(name).isEqualTo(2);
+            assertThat(r.errLines()).as(name).hasSize(1);
+            assertThat(r.err()).as(name).contains("(env " + name + ") is required");
+        }
+        Map<String, String> neither = reflector();
+        neither.remove("TOPIC_STRATEGY_FORMAT");
+        Result r = run(neither, "reflector");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("reflector.topic.strategy.format (env TOPIC_STRATEGY_FORMAT) or reflector.consumer.topics (env CONSUMER_TOPICS) is required");
+    }
+
+    @Test
+    void invalid_reflector_values_are_refused() {
+        Map<String, String> env = reflector();
+        env.put("TOPIC_STRATEGY_FORMAT", "ztf_programid1");
+        env.put("KEEP_ORIGINAL_TIMESTAMP", "nope");
+        env.put("CONSUME_MESSAGES", "-5");
+        env.put("TOPIC_STRATEGY_CHANGE_HOUR", "24");
+        env.put("PRODUCER_USERNAME", "alice");
+        Result r = run(env, "reflector");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("(env KEEP_ORIGINAL_TIMESTAMP) must be true or false, not 'nope'")
+                .contains("(env CONSUME_MESSAGES) must be a whole number above 0, not '-5'")
+                .contains("(env TOPIC_STRATEGY_CHANGE_HOUR) must be a whole number from 0 to 23, not '24'")
+                .contains("(env PRODUCER_PASSWORD) is required when the username is set");
+        Map<String, String> format = reflector();
+        format.put("TOPIC_STRATEGY_FORMAT", "ztf_programid1");
+        assertThat(run(format, "reflector").err()).contains("(env TOPIC_STRATEGY_FORMAT) format 'ztf_programid1' must hold %s exactly once");
+    }
 }

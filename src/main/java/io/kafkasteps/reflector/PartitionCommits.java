@@ -1,0 +1,50 @@
+package io.kafkasteps.reflector;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits a delivered batch: for each partition in it, the offset after its last record. Runs on
+ * the consumer's thread, after the copy, so nothing is committed that the sink has not
+ * acknowledged. A commit refused because the partitions moved to another instance is logged: the
+ * new owner reads those records again (at least once), so it is no reason to stop.
+ */
+public final class PartitionCommits implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionCommits.class);
+
+    @Override
+    public void process(Exchange exchange) {
+        List<?> batch = exchange.getMessage().getBody(List.class);
+        if (batch == null || batch.isEmpty()) {
+            return;
+        }
+        Map<String, Message> lastOfPartition = new LinkedHashMap<>();
+        for (Object item : batch) {
+            Message m = ((Exchange) item).getMessage();
+            lastOfPartition.put(m.getHeader(KafkaConstants.TOPIC) + "-" + m.getHeader(KafkaConstants.PARTITION), m);
+        }
+        for (var entry : lastOfPartition.entrySet()) {
+            KafkaManualCommit commit = entry.getValue().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (commit == null) {
+                throw new IllegalStateException("no manual commit on the consumed records: the consumer needs allowManualCommit=true");
+            }
+            try {
+                commit.commit();
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                LOG.warn("commit of {} refused after a rebalance; its new owner reads those records again: {}", entry.getKey(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.kafkasteps.reflector;
+
+import java.util.List;
+
+import io.kafkasteps.Checks;
+import io.kafkasteps.Settings;
+
+/** Start-up checks of the reflector's settings (the ALeRCE reflector's environment contract). */
+public final class ReflectorConfig {
+
+    private ReflectorConfig() {
+    }
+
+    public static List<String> problems(Settings settings) {
+        Checks c = new Checks(settings);
+        c.brokers("reflector.consumer.server");
+        c.required("reflector.consumer.group.id", "the consumer group");
+        c.positive("reflector.consume.timeout");
+        c.positive("reflector.consume.messages");
+        topicChecks(c);
+        c.brokers("reflector.producer.server");
+        String topic = c.value("reflector.producer.topic");
+        if (topic != null && !topic.isEmpty()) {
+            c.topic("reflector.producer.topic", "");
+        }
+        c.bool("reflector.keep.original.timestamp");
+        c.bool("reflector.keep.partition");
+        for (String side : List.of("consumer", "producer")) {
+            String user = c.value("reflector." + side + ".username");
+            String password = c.value("reflector." + side + ".password");
+            boolean hasUser = user != null && !user.isEmpty();
+            boolean hasPassword = password != null && !password.isEmpty();
+            if (hasUser != hasPassword) {
+                c.problem(hasUser ? "reflector." + side + ".password" : "reflector." + side + ".username",
+                        "is required when " + (hasUser ? "the username" : "the password") + " is set (SASL_SSL, SCRAM-SHA-512)");
+            }
+        }
+        return c.problems();
+    }
+
+    /**
+     * Settings that follow from others: SASL_SSL with SCRAM-SHA-512 on a side whose username and
+     * password are set, as the ALeRCE step does.
+     */
+    public static java.util.Map<String, String> derived(Settings settings) {
+        java.util.Map<String, String> derived = new java.util.LinkedHashMap<>();
+        for (String side : List.of("consumer", "producer")) {
+            String user = settings.get("reflector." + side + ".username", "");
+            String password = settings.get("reflector." + side + ".password", "");
+            if (!user.isEmpty() && !password.isEmpty()) {
+                derived.put("reflector." + side + ".security.protocol", "SASL_SSL");
+                derived.put("reflector." + side + ".sasl.mechanism", "SCRAM-SHA-512");
+                derived.put("reflector." + side + ".sasl-jaas-config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + jaas(user)
+                                + "\" password=\"" + jaas(password) + "\";");
+            }
+        }
+        return derived;
+    }
+
+    private static String jaas(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** The checks --print-topics needs: only the topic settings. */
+    public static List<String> topicProblems(Settings settings) {
+        Checks c = new Checks(settings);
+        topicChecks(c);
+        return c.problems();
+    }
+
+    /** The strategy the settings describe; call after the checks passed. */
+    public static TopicStrategy strategy(Settings settings) {
+        String formats = settings.get("reflector.topic.strategy.format", "");
+        return formats.isBlank()
+                ? TopicStrategy.fixed(settings.get("reflector.consumer.topics", ""))
+                : TopicStrategy.daily(formats, Integer.parseInt(settings.get("reflector.topic.strategy.change.hour", "23")),
+                        Integer.parseInt(settings.get("reflector.topic.strategy.lookback.days", "1")));
+    }
+
+    private static void topicChecks(Checks c) {
+        String formats = c.value("reflector.topic.strategy.format");
+        String topics = c.value("reflector.consumer.topics");
+        Long hour = c.wholeNumber("reflector.topic.strategy.change.hour", 0, 23);
+        Long lookback = c.wholeNumber("reflector.topic.strategy.lookback.days", 0, 366);
+        if (formats != null && !formats.isEmpty()) {
+            if (hour != null && lookback != null) {
+                c.valid("reflector.topic.strategy.format", formats, f -> TopicStrategy.daily(f, hour.intValue(), lookback.intValue()));
+            }
+        } else if (topics != null && !topics.isEmpty()) {
+            c.valid("reflector.consumer.topics", topics, TopicStrategy::fixed);
+        } else if (formats != null && topics != null) {
+            c.problem("reflector.topic.strategy.format",
+                    "or reflector.consumer.topics (env " + c.envOf("reflector.consumer.topics") + ") is required: the topics to copy");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.kafkasteps.reflector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.kafkasteps.Settings;
+import org.junit.jupiter.api.Test;
+
+class ReflectorConfigTest {
+
+    private static Settings settings(Map<String, String> env) {
+        return Settings.load(Path.of("application.properties"), env, Map.of());
+    }
+
+    @Test
+    void username_and_password_turn_a_side_to_sasl_ssl_scram_512() {
+        Map<String, String> derived = ReflectorConfig.derived(settings(Map.of("PRODUCER_USERNAME", "al\"ice", "PRODUCER_PASSWORD", "s3cr\\et")));
+        assertThat(derived).containsEntry("reflector.producer.security.protocol", "SASL_SSL")
+                .containsEntry("reflector.producer.sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("reflector.producer.sasl-jaas-config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"al\\\"ice\" password=\"s3cr\\\\et\";")
+                .doesNotContainKey("reflector.consumer.security.protocol");
+    }
+
+    @Test
+    void no_credentials_leave_plaintext() {
+        assertThat(ReflectorConfig.derived(settings(Map.of()))).isEmpty();
+        assertThat(settings(Map.of()).get("reflector.consumer.security.protocol")).isEqualTo("PLAINTEXT");
+    }
+
+    @Test
+    void alerce_defaults() {
+        Settings s = settings(Map.of());
+        assertThat(s.get("reflector.consume.timeout")).isEqualTo("10");
+        assertThat(s.get("reflector.consume.messages")).isEqualTo("1000");
+        assertThat(s.get("reflector.keep.original.timestamp")).isEqualTo("true");
+        assertThat(s.get("reflector.topic.strategy.change.hour")).isEqualTo("23");
+        assertThat(s.get("reflector.topic.strategy.lookback.days")).isEqualTo("1");
+        assertThat(s.get("step.version")).isEqualTo("dev");
+        assertThat(s.get("reflector.rollover.cron")).isEqualTo("0+0+0,23+*+*+?");
+    }
+}
