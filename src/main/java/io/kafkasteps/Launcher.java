@@ -83,8 +83,6 @@ public final class Launcher {
         try {
             if (routes.contains("reflector")) {
                 settings = settings.withCommandLine(ReflectorConfig.derived(settings));
-                out.println("kafka-steps: reflector step " + settings.get("step.id", "") + " (" + settings.get("step.name", "")
-                        + ") version " + settings.get("step.version", "") + stepComments(settings));
             }
             new KafkaSteps(routes, cl.routesDir(), settings).run();
             return OK;
@@ -115,11 +113,6 @@ public final class Launcher {
         }
         ReflectorConfig.strategy(settings).at(at).forEach(out::println);
         return OK;
-    }
-
-    private static String stepComments(Settings settings) {
-        String comments = settings.get("step.comments", "");
-        return comments.isEmpty() ? "" : ": " + comments;
     }
 
     private static List<String> defaultRoutes(Settings settings) {

@@ -73,8 +73,29 @@ public final class TopicSubscription {
             LOG.info("{}: topics {} -> {}", routeId, current, next);
         }
         current = next;
+        publish(context);
         return next;
     }
+
+    /** {@code kafka_steps_reflector_topics{topic}} = 1 for each topic read now; rollovers as a counter. */
+    private void publish(CamelContext context) {
+        io.micrometer.core.instrument.MeterRegistry registry =
+                context.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        if (registry == null) {
+            return;
+        }
+        if (topicsGauge == null) {
+            topicsGauge = io.micrometer.core.instrument.MultiGauge.builder("kafka_steps_reflector_topics")
+                    .description("Topics the reflector reads now (1 each)").register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("kafka_steps_reflector_rollovers_total", rollovers, AtomicLong::get)
+                    .description("Switches of the reflector's topic set").register(registry);
+        }
+        topicsGauge.register(current.stream()
+                .map(t -> io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("topic", t), 1))
+                .collect(Collectors.toList()), true);
+    }
+
+    private io.micrometer.core.instrument.MultiGauge topicsGauge;
 
     /**
      * The at-start timer may fire while Camel is still starting its routes, and Camel marks a

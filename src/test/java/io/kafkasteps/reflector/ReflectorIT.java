@@ -225,6 +225,11 @@ class ReflectorIT {
             flowing.set(false);
             producer.join();
             assertThat(topics.rollovers()).isEqualTo(rolloversBefore + 2);
+            var registry = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+            assertThat(registry.find("kafka_steps_reflector_topics").gauges()).extracting(g -> g.getId().getTag("topic"))
+                    .containsExactly(d2);
+            assertThat(registry.find("kafka_steps_reflector_rollovers_total").functionCounter().count()).isEqualTo(rolloversBefore + 2);
+            assertThat(registry.find("kafka_steps_step_info").tag("step_version", "dev").gauge()).isNotNull();
 
             // d1 is read while it is in the set: everything before the last switch must be there;
             // d2 from the first switch on, and everything sent to it (it stays in the set).

@@ -34,6 +34,7 @@ public final class AppProcess implements AutoCloseable {
         try {
             Path log = Files.createTempFile("kafka-steps-app", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("CAMEL_MANAGEMENT_PORT", "0");   // tests never bind the fixed default port
             pb.environment().putAll(env);
             return new AppProcess(pb.start(), log);
         } catch (IOException e) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkasteps.KafkaSteps;
-import io.kafkasteps.Progress;
+import io.kafkasteps.ops.Progress;
 import io.kafkasteps.Settings;
 
 /** The application started in this JVM from the real routes/ and application.properties. */
@@ -18,7 +18,9 @@ public final class RunningApp implements AutoCloseable {
     }
 
     public static RunningApp start(Map<String, String> settings, String... routes) {
-        Settings resolved = Settings.load(Path.of("application.properties"), Map.of(), Map.of()).withCommandLine(settings);
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.putIfAbsent("camel.management.port", "0");   // tests never bind the fixed default port
+        Settings resolved = Settings.load(Path.of("application.properties"), Map.of(), Map.of()).withCommandLine(all);
         KafkaSteps app = new KafkaSteps(List.of(routes), Path.of("routes"), resolved);
         try {
             app.start();

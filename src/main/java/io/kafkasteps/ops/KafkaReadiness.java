@@ -1,0 +1,119 @@
+package io.kafkasteps.ops;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Readiness of one route: DOWN until its consumer has joined its group (the Kafka client's own
+ * {@code join-total} metric), and while its sink cluster does not answer. The sink is probed
+ * with a describe-cluster call, at most every few seconds, so an idle route still knows.
+ */
+public final class KafkaReadiness extends AbstractHealthCheck {
+
+    private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int PROBE_TIMEOUT_MS = 3000;
+
+    private final String consumerClientId;
+    private final Map<String, Object> sinkConfig;
+    private Admin admin;
+    private long lastProbe;
+    private String sinkProblem = "not probed yet";
+
+    /**
+     * @param route            route id, names the check
+     * @param consumerClientId client.id of the route's consumer
+     * @param sinkConfig       Kafka client properties of the sink cluster (bootstrap, security)
+     */
+    public KafkaReadiness(String route, String consumerClientId, Map<String, Object> sinkConfig) {
+        super("kafka-steps", route + "-ready");
+        this.consumerClientId = consumerClientId;
+        this.sinkConfig = sinkConfig;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("consumer.client.id", consumerClientId);
+        if (!joined()) {
+            builder.down().message("consumer " + consumerClientId + " has not joined its group yet");
+            return;
+        }
+        String problem = probeSink();
+        if (problem != null) {
+            builder.down().message("sink unreachable: " + problem);
+            return;
+        }
+        builder.up();
+    }
+
+    private boolean joined() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = server.queryNames(
+                    new ObjectName("kafka.consumer:type=consumer-coordinator-metrics,client-id=" + ObjectName.quote(consumerClientId)), null);
+            names.addAll(server.queryNames(
+                    new ObjectName("kafka.consumer:type=consumer-coordinator-metrics,client-id=" + consumerClientId), null));
+            for (ObjectName name : names) {
+                Object joins = server.getAttribute(name, "join-total");
+                if (joins instanceof Number n && n.doubleValue() > 0) {
+                    return true;
+                }
+            }
+        } catch (Exception e) {
+            return false;
+        }
+        return false;
+    }
+
+    private synchronized String probeSink() {
+        long now = System.nanoTime();
+        if (now - lastProbe < PROBE_EVERY_NANOS && lastProbe != 0) {
+            return sinkProblem;
+        }
+        lastProbe = now;
+        try {
+            if (admin == null) {
+                Map<String, Object> config = new java.util.HashMap<>();
+                sinkConfig.forEach((k, v) -> {
+                    if (v != null && !v.toString().isBlank()) {
+                        config.put(k, v);
+                    }
+                });
+                config.put(AdminClientConfig.CLIENT_ID_CONFIG, consumerClientId + "-readiness");
+                config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);
+                config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);
+                admin = Admin.create(config);
+            }
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_TIMEOUT_MS)).nodes()
+                    .get(PROBE_TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS);
+            sinkProblem = null;
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            sinkProblem = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        }
+        return sinkProblem;
+    }
+
+    /** Closes the probe's admin client (the bean's destroy method). */
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+            admin = null;
+        }
+    }
+}
