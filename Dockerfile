@@ -1,11 +1,13 @@
-# kafka-steps: build with Maven, run on a JRE as a non-root user.
+# kafka-steps: build with Maven, run on a JRE as a non-root user. No build tools and no embedded
+# broker in the image.
 #
 #   docker build -t kafka-steps .
-#   docker run --rm -e SPLITTER_BROKERS=kafka:9092 -e SPLITTER_SOURCE_TOPIC=batches \
+#   docker run --rm -p 9876:9876 -e SPLITTER_BROKERS=kafka:9092 -e SPLITTER_SOURCE_TOPIC=batches \
 #     -e SPLITTER_SINK_TOPIC=events -e SPLITTER_BATCH_PATH='$.events[*]' kafka-steps batch-to-stream
 #
 # Routes and properties live in /app/routes and /app/application.properties: mount your own over
-# them to change the routes without rebuilding.
+# them (or a directory with both over /app/config and set KAFKA_STEPS_CONFIG and
+# KAFKA_STEPS_ROUTES_DIR) to change the routes without rebuilding.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
@@ -23,5 +25,9 @@ COPY --from=build /build/target/kafka-steps.jar ./kafka-steps.jar
 COPY routes ./routes
 COPY application.properties ./application.properties
 USER 10001
+# Management port: /observe/health/live, /observe/health/ready, /observe/metrics.
+EXPOSE 9876
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["java", "-cp", "/app/kafka-steps.jar", "io.kafkasteps.ops.HealthProbe", "http://127.0.0.1:9876/observe/health/ready"]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/kafka-steps.jar"]
 CMD ["batch-to-stream"]

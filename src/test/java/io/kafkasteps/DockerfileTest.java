@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine runs where the tests run, so the Dockerfile is checked statically: what it
- * copies from the source tree exists, and it runs the jar the build makes, as a non-root user.
+ * No Docker engine runs where the tests run, so the Dockerfile and docker-compose.yml are checked
+ * statically: what they copy or mount exists, the image runs the jar the build makes as a non-root
+ * user, and ports, health check and environment names match the application's.
  */
 class DockerfileTest {
 
@@ -48,5 +49,51 @@ class DockerfileTest {
         assertThat(text).containsPattern("ENTRYPOINT \\[.*\"-jar\", \"/app/" + Pattern.quote(jar) + "\"\\]");
         assertThat(text).containsPattern("(?m)^USER (?!root|0\\b)\\S+");
         assertThat(pom).contains("<classpathPrefix>lib/</classpathPrefix>");
+    }
+
+    private static String managementPort() throws Exception {
+        return io.kafkasteps.Settings.load(Path.of("application.properties"), java.util.Map.of(), java.util.Map.of())
+                .get("camel.management.port");
+    }
+
+    @Test
+    void image_exposes_the_management_port_and_checks_readiness_with_a_class_that_exists() throws Exception {
+        String text = String.join("\n", lines());
+        String port = managementPort();
+        assertThat(text).contains("EXPOSE " + port);
+        Matcher health = Pattern.compile("HEALTHCHECK[^\\n]*\\\\\\s*\\n\\s*CMD \\[\"java\", \"-cp\", \"/app/kafka-steps.jar\", \"([\\w.]+)\", \"http://127.0.0.1:(\\d+)(/observe/health/ready)\"\\]")
+                .matcher(text);
+        assertThat(health.find()).as("HEALTHCHECK runs the probe against readiness").isTrue();
+        assertThat(Class.forName(health.group(1))).isNotNull();
+        assertThat(health.group(2)).isEqualTo(port);
+    }
+
+    @Test
+    void compose_file_mounts_what_exists_uses_the_apps_port_and_only_known_variables() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(Path.of("docker-compose.yml").toFile());
+        var services = yaml.get("services");
+        assertThat(services.has("kafka")).isTrue();
+        String port = managementPort();
+        io.kafkasteps.Settings settings = io.kafkasteps.Settings.load(Path.of("application.properties"), java.util.Map.of(), java.util.Map.of());
+        java.util.Set<String> knownEnv = new java.util.HashSet<>();
+        settings.resolvedAll().keySet().forEach(k -> {
+            knownEnv.add(io.kafkasteps.Settings.envName(k));
+            knownEnv.add(settings.envVariable(k));
+        });
+        int apps = 0;
+        for (String name : java.util.List.of("batch-to-stream", "reflector")) {
+            var service = services.get(name);
+            assertThat(service).as(name).isNotNull();
+            apps++;
+            assertThat(service.get("command").get(0).asText()).isEqualTo(name);
+            assertThat(Path.of("routes", name + ".camel.yaml")).exists();
+            service.get("volumes").forEach(v -> assertThat(Path.of(v.asText().split(":")[0])).as("mount %s", v).exists());
+            service.get("ports").forEach(p -> assertThat(p.asText()).endsWith(":" + port));
+            service.get("environment").fieldNames().forEachRemaining(env -> assertThat(knownEnv).as("env %s of %s", env, name).contains(env));
+        }
+        assertThat(apps).isEqualTo(2);
+        assertThat(services.get("batch-to-stream").get("deploy").get("replicas").asInt()).isGreaterThan(1);
+        assertThat(services.get("batch-to-stream").get("build").asText()).isEqualTo(".");
     }
 }

@@ -14,33 +14,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.kafkasteps.testing.EmbeddedKafka;
+import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.Records;
 import io.kafkasteps.testing.RunningApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Health, readiness and metrics, scraped over HTTP from the management port. */
-class OperationsIT {
+class OperationsIT extends BrokerTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(60);
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    static EmbeddedKafka kafka;
-    static Records records;
-
-    @BeforeAll
-    static void broker() {
-        kafka = EmbeddedKafka.start();
-        records = new Records(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        records.close();
-        kafka.close();
-    }
 
     record Response(int status, String body) {
     }

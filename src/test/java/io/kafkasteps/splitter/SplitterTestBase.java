@@ -5,31 +5,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.kafkasteps.testing.EmbeddedKafka;
-import io.kafkasteps.testing.Records;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kafkasteps.testing.BrokerTestBase;
 
 /** One real broker per test class; fresh topics and group per test. */
-abstract class SplitterTestBase {
+abstract class SplitterTestBase extends BrokerTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger RUN = new AtomicInteger();
-
-    static EmbeddedKafka kafka;
-    static Records records;
-
-    @BeforeAll
-    static void broker() {
-        kafka = EmbeddedKafka.start();
-        records = new Records(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        records.close();
-        kafka.close();
-    }
 
     record Topics(String source, String sink, String dlq, String group) {
 
