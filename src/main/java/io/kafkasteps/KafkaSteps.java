@@ -21,9 +21,10 @@ public final class KafkaSteps {
     private final List<String> routes;
     private final Settings settings;
 
-    public KafkaSteps(List<String> routes, Path routesDir, Settings settings) {
+    public KafkaSteps(List<String> routes, Path routesDir, Settings given) {
         this.routes = List.copyOf(routes);
-        this.settings = settings;
+        this.settings = withDerived(given);
+        Settings settings = this.settings;
         this.main = new Main();
         String pattern = routes.stream()
                 .map(r -> "file:" + routesDir.resolve(r + ".camel.yaml").toAbsolutePath().normalize())
@@ -34,6 +35,14 @@ public final class KafkaSteps {
         Properties resolved = new Properties();
         resolved.putAll(settings.resolvedAll());
         main.setOverrideProperties(resolved);
+    }
+
+    /** The settings that follow from others (SASL from usernames and passwords), added once. */
+    private static Settings withDerived(Settings settings) {
+        Map<String, String> derived = new java.util.LinkedHashMap<>();
+        derived.putAll(io.kafkasteps.splitter.SplitterConfig.derived(settings));
+        derived.putAll(io.kafkasteps.reflector.ReflectorConfig.derived(settings));
+        return settings.withCommandLine(derived);
     }
 
     /** Route files that the routes named need but are missing: one line each. */
@@ -60,7 +69,9 @@ public final class KafkaSteps {
     /** What must happen once, before the routes consume: the splitter's --reset. */
     private void beforeStart() {
         if (routes.contains("batch-to-stream") && Boolean.parseBoolean(settings.get("splitter.reset", "false"))) {
-            GroupRewind.toEarliest(Map.of("bootstrap.servers", settings.get("splitter.brokers")),
+            Map<String, Object> client = new java.util.HashMap<>(ClientSecurity.clientProperties(settings, "splitter"));
+            client.put("bootstrap.servers", settings.get("splitter.brokers"));
+            GroupRewind.toEarliest(client,
                     settings.get("splitter.group.id"), settings.get("splitter.source.topic"), Duration.ofSeconds(30));
         }
     }

@@ -81,9 +81,6 @@ public final class Launcher {
             return CONFIG_ERROR;
         }
         try {
-            if (routes.contains("reflector")) {
-                settings = settings.withCommandLine(ReflectorConfig.derived(settings));
-            }
             new KafkaSteps(routes, cl.routesDir(), settings).run();
             return OK;
         } catch (IllegalStateException e) {

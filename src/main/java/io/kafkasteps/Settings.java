@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * The application's settings, resolved the way Camel resolves them: {@code application.properties},
  * overridden by an environment variable named after each key ({@code splitter.source.topic} by
  * {@code SPLITTER_SOURCE_TOPIC}), overridden by the command line. Values may hold placeholders:
- * {@code {{key}}}, {@code {{key:default}}}, {@code {{env:NAME}}} and {@code {{env:NAME:default}}}.
+ * {@code {{key}}}, {@code {{key:default}}}, {@code {{env:NAME}}}, {@code {{env:NAME:default}}} and
+ * {@code {{file:/path}}} (the file's content, trimmed: for secrets mounted as files).
  */
 public final class Settings {
 
@@ -156,6 +157,14 @@ public final class Settings {
     }
 
     private String lookup(String placeholder, int depth) {
+        if (placeholder.startsWith("file:")) {
+            Path file = Path.of(placeholder.substring(5).trim());
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
+            }
+        }
         if (placeholder.startsWith("env:")) {
             String rest = placeholder.substring(4);
             int colon = rest.indexOf(':');

@@ -3,6 +3,7 @@ package io.kafkasteps.reflector;
 import java.util.List;
 
 import io.kafkasteps.Checks;
+import io.kafkasteps.ClientSecurity;
 import io.kafkasteps.Settings;
 
 /** Start-up checks of the reflector's settings (the ALeRCE reflector's environment contract). */
@@ -25,41 +26,17 @@ public final class ReflectorConfig {
         }
         c.bool("reflector.keep.original.timestamp");
         c.bool("reflector.keep.partition");
-        for (String side : List.of("consumer", "producer")) {
-            String user = c.value("reflector." + side + ".username");
-            String password = c.value("reflector." + side + ".password");
-            boolean hasUser = user != null && !user.isEmpty();
-            boolean hasPassword = password != null && !password.isEmpty();
-            if (hasUser != hasPassword) {
-                c.problem(hasUser ? "reflector." + side + ".password" : "reflector." + side + ".username",
-                        "is required when " + (hasUser ? "the username" : "the password") + " is set (SASL_SSL, SCRAM-SHA-512)");
-            }
-        }
+        ClientSecurity.check(c, "reflector.consumer");
+        ClientSecurity.check(c, "reflector.producer");
         return c.problems();
     }
 
-    /**
-     * Settings that follow from others: SASL_SSL with SCRAM-SHA-512 on a side whose username and
-     * password are set, as the ALeRCE step does.
-     */
+    /** Settings that follow from others: the SASL settings of each side. */
     public static java.util.Map<String, String> derived(Settings settings) {
         java.util.Map<String, String> derived = new java.util.LinkedHashMap<>();
-        for (String side : List.of("consumer", "producer")) {
-            String user = settings.get("reflector." + side + ".username", "");
-            String password = settings.get("reflector." + side + ".password", "");
-            if (!user.isEmpty() && !password.isEmpty()) {
-                derived.put("reflector." + side + ".security.protocol", "SASL_SSL");
-                derived.put("reflector." + side + ".sasl.mechanism", "SCRAM-SHA-512");
-                derived.put("reflector." + side + ".sasl-jaas-config",
-                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + jaas(user)
-                                + "\" password=\"" + jaas(password) + "\";");
-            }
-        }
+        derived.putAll(ClientSecurity.derived(settings, "reflector.consumer"));
+        derived.putAll(ClientSecurity.derived(settings, "reflector.producer"));
         return derived;
-    }
-
-    private static String jaas(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** The checks --print-topics needs: only the topic settings. */

@@ -4,12 +4,18 @@ import java.util.List;
 import java.util.Objects;
 
 import io.kafkasteps.Checks;
+import io.kafkasteps.ClientSecurity;
 import io.kafkasteps.Settings;
 
 /** Start-up checks of the batch-to-stream settings: every problem, one line each. */
 public final class SplitterConfig {
 
     private SplitterConfig() {
+    }
+
+    /** Settings that follow from others: the SASL settings. */
+    public static java.util.Map<String, String> derived(Settings settings) {
+        return ClientSecurity.derived(settings, "splitter");
     }
 
     public static List<String> problems(Settings settings) {
@@ -31,6 +37,7 @@ public final class SplitterConfig {
         c.positive("splitter.retry.initial.delay.ms");
         c.positive("splitter.retry.max.delay.ms");
         c.positive("splitter.progress.interval.ms");
+        ClientSecurity.check(c, "splitter");
         if (source != null && sink != null) {
             c.require(!Objects.equals(source, sink), "splitter.sink.topic",
                     "must differ from splitter.source.topic ('" + source + "'): events would be split again");

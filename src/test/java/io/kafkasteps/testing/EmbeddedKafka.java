@@ -26,18 +26,38 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int port;
     private final int controllerPort;
+    private final TestCertificates certificates;
+    private final int sslPort;
+    private final int saslSslPort;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, int port, int controllerPort) {
+    private EmbeddedKafka(Path logDir, int port, int controllerPort, TestCertificates certificates, int sslPort, int saslSslPort) {
         this.logDir = logDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.certificates = certificates;
+        this.sslPort = sslPort;
+        this.saslSslPort = saslSslPort;
     }
 
     /** Formats a fresh log directory and starts a broker on two free ports. */
     public static EmbeddedKafka start() {
+        return start(null);
+    }
+
+    /**
+     * A broker that also listens with TLS (SSL) and with SASL_SSL (SCRAM-SHA-512 and PLAIN), its
+     * certificate from {@code certificates}. PLAIN knows {@code users} as name=password; SCRAM users
+     * are added with {@link Records#addScramUser}.
+     */
+    public static EmbeddedKafka startSecure(TestCertificates certificates) {
+        return start(certificates);
+    }
+
+    private static EmbeddedKafka start(TestCertificates certificates) {
         try {
-            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), freePort(), freePort());
+            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), freePort(), freePort(),
+                    certificates, certificates == null ? 0 : freePort(), certificates == null ? 0 : freePort());
             kafka.format();
             kafka.startServer();
             return kafka;
@@ -49,6 +69,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
+
+    /** The TLS listener (secure brokers only). */
+    public String sslBootstrapServers() {
+        return "127.0.0.1:" + sslPort;
+    }
+
+    /** The SASL_SSL listener (secure brokers only). */
+    public String saslSslBootstrapServers() {
+        return "127.0.0.1:" + saslSslPort;
+    }
+
+    /** The PLAIN mechanism's only user. */
+    public static final String PLAIN_USER = "plain-user";
+    public static final String PLAIN_PASSWORD = "plain-secret-4711";
 
     /** Stops the broker, keeping its data, as an outage would. */
     public synchronized void stop() {
@@ -77,11 +111,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        if (certificates == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
+                    + ",SSL://127.0.0.1:" + sslPort + ",SASL_SSL://127.0.0.1:" + saslSslPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
+                    + ",SASL_SSL://127.0.0.1:" + saslSslPort);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
+            p.put("ssl.keystore.location", certificates.brokerKeystore().toString());
+            p.put("ssl.keystore.type", "PKCS12");
+            p.put("ssl.keystore.password", certificates.password());
+            p.put("ssl.key.password", certificates.password());
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.put("listener.name.sasl_ssl.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + PLAIN_USER + "=\"" + PLAIN_PASSWORD + "\";");
+        }
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.resolve("data").toString());
         p.put("num.partitions", "1");
         p.put("offsets.topic.replication.factor", "1");

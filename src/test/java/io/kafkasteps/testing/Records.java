@@ -120,6 +120,17 @@ public final class Records implements AutoCloseable {
         }
     }
 
+    /** A SCRAM-SHA-512 user, through the admin API. */
+    public void addScramUser(String user, String password) {
+        try {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096),
+                    password))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add SCRAM user " + user + ": " + e, e);
+        }
+    }
+
     public Set<String> topics() {
         try {
             return admin.listTopics().names().get(10, TimeUnit.SECONDS);
