@@ -36,7 +36,32 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        logLevels(System.getenv()).forEach(System::setProperty);
         System.exit(new Launcher(System.getenv(), System.out, System.err).run(args));
+    }
+
+    /**
+     * Log levels from the environment, applied before anything logs: {@code KAFKA_STEPS_LOG_LEVEL}
+     * (all loggers: trace, debug, info, warn, error) and {@code KAFKA_STEPS_LOG_LEVELS}
+     * (per logger: {@code org.apache.kafka=info,io.kafkasteps=debug}).
+     */
+    static Map<String, String> logLevels(Map<String, String> env) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        String all = env.get("KAFKA_STEPS_LOG_LEVEL");
+        if (all != null && !all.isBlank()) {
+            properties.put("org.slf4j.simpleLogger.defaultLogLevel", all.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        String each = env.get("KAFKA_STEPS_LOG_LEVELS");
+        if (each != null) {
+            for (String pair : each.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    properties.put("org.slf4j.simpleLogger.log." + pair.substring(0, eq).trim(),
+                            pair.substring(eq + 1).trim().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return properties;
     }
 
     public int run(String[] args) {

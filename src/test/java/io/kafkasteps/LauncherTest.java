@@ -186,4 +186,13 @@ class LauncherTest {
         format.put("TOPIC_STRATEGY_FORMAT", "ztf_programid1");
         assertThat(run(format, "reflector").err()).contains("(env TOPIC_STRATEGY_FORMAT) format 'ztf_programid1' must hold %s exactly once");
     }
+
+    @Test
+    void log_levels_come_from_the_environment() {
+        assertThat(Launcher.logLevels(Map.of("KAFKA_STEPS_LOG_LEVEL", "DEBUG", "KAFKA_STEPS_LOG_LEVELS", "org.apache.kafka=info, io.kafkasteps=trace")))
+                .containsEntry("org.slf4j.simpleLogger.defaultLogLevel", "debug")
+                .containsEntry("org.slf4j.simpleLogger.log.org.apache.kafka", "info")
+                .containsEntry("org.slf4j.simpleLogger.log.io.kafkasteps", "trace");
+        assertThat(Launcher.logLevels(Map.of())).isEmpty();
+    }
 }
