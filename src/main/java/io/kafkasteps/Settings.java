@@ -24,6 +24,7 @@ public final class Settings {
     private final Map<String, String> raw;
     private final Map<String, String> env;
     private final String source;
+    private final java.util.Set<String> commandLine = new java.util.HashSet<>();
 
     private Settings(Map<String, String> raw, Map<String, String> env, String source) {
         this.raw = raw;
@@ -119,8 +120,6 @@ public final class Settings {
         }
         return value == null ? null : expand(value, depth);
     }
-
-    private final java.util.Set<String> commandLine = new java.util.HashSet<>();
 
     private boolean isCommandLine(String key) {
         return commandLine.contains(key);

@@ -6,6 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
@@ -28,6 +32,7 @@ public final class TopicSubscription {
     private final String routeId;
     private final AtomicLong rollovers = new AtomicLong();
     private volatile List<String> current = List.of();
+    private MultiGauge topicsGauge;
 
     public TopicSubscription(String formats, String topics, int changeHour, int lookbackDays, String routeId) {
         this.strategy = formats == null || formats.isBlank()
@@ -79,23 +84,20 @@ public final class TopicSubscription {
 
     /** {@code kafka_steps_reflector_topics{topic}} = 1 for each topic read now; rollovers as a counter. */
     private void publish(CamelContext context) {
-        io.micrometer.core.instrument.MeterRegistry registry =
-                context.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (registry == null) {
             return;
         }
         if (topicsGauge == null) {
-            topicsGauge = io.micrometer.core.instrument.MultiGauge.builder("kafka_steps_reflector_topics")
+            topicsGauge = MultiGauge.builder("kafka_steps_reflector_topics")
                     .description("Topics the reflector reads now (1 each)").register(registry);
-            io.micrometer.core.instrument.FunctionCounter.builder("kafka_steps_reflector_rollovers_total", rollovers, AtomicLong::get)
+            FunctionCounter.builder("kafka_steps_reflector_rollovers_total", rollovers, AtomicLong::get)
                     .description("Switches of the reflector's topic set").register(registry);
         }
         topicsGauge.register(current.stream()
-                .map(t -> io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("topic", t), 1))
+                .map(t -> MultiGauge.Row.of(Tags.of("topic", t), 1))
                 .collect(Collectors.toList()), true);
     }
-
-    private io.micrometer.core.instrument.MultiGauge topicsGauge;
 
     /**
      * The at-start timer may fire while Camel is still starting its routes, and Camel marks a
