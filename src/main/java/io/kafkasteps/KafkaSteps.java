@@ -30,6 +30,12 @@ public final class KafkaSteps {
                 .map(r -> "file:" + routesDir.resolve(r + ".camel.yaml").toAbsolutePath().normalize())
                 .collect(Collectors.joining(","));
         main.configure().withRoutesIncludePattern(pattern);
+        // Live reload, when camel.main.routes-reload-enabled=true (default false): saving one of these
+        // files replaces that file's routes and beans within about a second; the other routes run on.
+        main.configure()
+                .withRoutesReloadDirectory(routesDir.toAbsolutePath().normalize().toString())
+                .withRoutesReloadPattern(routes.stream().map(r -> r + ".camel.yaml").collect(Collectors.joining(",")))
+                .withRoutesReloadRemoveAllRoutes(false);
         // Camel sees exactly the values the launcher checked: resolved once, from one place.
         main.setDefaultPropertyPlaceholderLocation("false");
         Properties resolved = new Properties();

@@ -54,6 +54,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(certificates);
     }
 
+    /** A plain broker on the given ports (the demo's fixed 9092/9093). */
+    public static EmbeddedKafka startOn(int port, int controllerPort) {
+        try {
+            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), port, controllerPort, null, 0, 0);
+            kafka.format();
+            kafka.startServer();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static EmbeddedKafka start(TestCertificates certificates) {
         try {
             EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), freePort(), freePort(),

@@ -1,0 +1,144 @@
+package io.kafkasteps.jbang;
+
+import static io.kafkasteps.testing.Records.header;
+import static io.kafkasteps.testing.Records.text;
+import static io.kafkasteps.testing.Records.values;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.kafkasteps.testing.EmbeddedKafka;
+import io.kafkasteps.testing.Records;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user with the Camel CLI runs the same files: {@code camel run routes/batch-to-stream.camel.yaml
+ * application.properties <the Java sources its beans need>}. The CLI is camel-jbang-core 4.17.0
+ * from Maven Central (src/test/jbang/pom.xml) started by the launcher CamelCli.java, as the README
+ * says; it compiles the sources and downloads the components at run time. Against a real broker.
+ * Runs with -Pjbang (it resolves the CLI with Maven and may download from Maven Central).
+ */
+class CamelCliIT {
+
+    /** The Java sources the batch-to-stream route's beans need, exactly (README, "Camel CLI"). */
+    static final List<String> SPLITTER_SOURCES = List.of(
+            "src/main/java/io/kafkasteps/ops/Progress.java",
+            "src/main/java/io/kafkasteps/ops/ConsumerMetrics.java",
+            "src/main/java/io/kafkasteps/ops/KafkaReadiness.java",
+            "src/main/java/io/kafkasteps/splitter/BatchEvents.java",
+            "src/main/java/io/kafkasteps/splitter/EventKeys.java",
+            "src/main/java/io/kafkasteps/splitter/DeadLetterHeaders.java",
+            "src/main/java/io/kafkasteps/splitter/Event.java",
+            "src/main/java/io/kafkasteps/splitter/Json.java",
+            "src/main/java/io/kafkasteps/splitter/JsonPaths.java",
+            "src/main/java/io/kafkasteps/splitter/BadBatchException.java");
+
+    private static final Duration WAIT = Duration.ofMinutes(3);
+
+    private EmbeddedKafka kafka;
+    private Records records;
+    private Process cli;
+
+    @BeforeEach
+    void broker() {
+        kafka = EmbeddedKafka.start();
+        records = new Records(kafka.bootstrapServers());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (cli != null && cli.isAlive()) {
+            cli.destroyForcibly();
+            cli.waitFor(30, TimeUnit.SECONDS);
+        }
+        records.close();
+        kafka.close();
+    }
+
+    @Test
+    void camel_run_with_the_route_file_properties_and_sources_splits_batches_on_the_sink() throws Exception {
+        records.createTopics(1, "batches", "events", "events.dlq");
+        records.send("batches", "b1", "{\"alert_id\":\"ZTF1\",\"events\":[{\"id\":\"e1\",\"mag\":18.1},{\"id\":\"e2\",\"mag\":18.2}]}");
+        records.send("batches", "bad", "{\"events\":[{\"id\":");
+        records.send("batches", "b2", "{\"alert_id\":\"ZTF2\",\"events\":[{\"id\":\"e3\",\"mag\":18.3}]}");
+
+        // 1. The CLI from Maven Central, without JBang: its classpath, resolved by Maven.
+        Path classpathFile = Path.of("src/test/jbang/target/camel-cli.classpath");
+        Files.deleteIfExists(classpathFile);
+        Process resolve = new ProcessBuilder("mvn", "-B", "-q", "-f", "src/test/jbang/pom.xml", "dependency:build-classpath",
+                "-Dmdep.outputFile=target/camel-cli.classpath")
+                .redirectErrorStream(true).redirectOutput(Files.createTempFile("camel-cli-resolve", ".log").toFile()).start();
+        if (!resolve.waitFor(10, TimeUnit.MINUTES)) {
+            resolve.destroyForcibly();
+            throw new AssertionError("resolving the Camel CLI took longer than 10 minutes");
+        }
+        assertThat(resolve.exitValue()).isZero();
+        String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+
+        // 2. camel run <route file> application.properties <sources> --dep ... --prop ...
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-cp", classpath,
+                "src/test/java/io/kafkasteps/jbang/CamelCli.java",
+                "run", "routes/batch-to-stream.camel.yaml", "application.properties"));
+        command.addAll(SPLITTER_SOURCES);
+        command.addAll(List.of("--dep=camel:jsonpath", "--dep=camel:kafka", "--dep=camel:health", "--dep=camel:micrometer-prometheus",
+                "--prop=splitter.brokers=" + kafka.bootstrapServers(),
+                "--prop=splitter.source.topic=batches",
+                "--prop=splitter.sink.topic=events",
+                "--prop=splitter.batch.path=$.events[*]",
+                "--prop=splitter.key.path=$.id",
+                "--prop=splitter.group.id=camel-cli"));
+        Path log = Files.createTempFile("camel-cli-run", ".log");
+        long started = System.nanoTime();
+        cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+        List<ConsumerRecord<byte[], byte[]>> events = records.read("events", 3, WAIT);
+        System.out.printf("CamelCliIT: 3 events on the sink %.1fs after `camel run` started%n", (System.nanoTime() - started) / 1e9);
+        assertThat(values(events)).as("split events; CLI output: %s", output(log)).containsExactly(
+                "{\"id\":\"e1\",\"mag\":18.1}", "{\"id\":\"e2\",\"mag\":18.2}", "{\"id\":\"e3\",\"mag\":18.3}");
+        assertThat(events).extracting(r -> text(r.key())).containsExactly("e1", "e2", "e3");
+        List<ConsumerRecord<byte[], byte[]>> dead = records.read("events.dlq", 1, WAIT);
+        assertThat(dead).hasSize(1);
+        assertThat(text(dead.get(0).key())).isEqualTo("bad");
+        assertThat(header(dead.get(0), "dlq.reason")).startsWith("value is not valid JSON");
+        assertThat(Records.eventually(WAIT, () -> records.committed("camel-cli", "batches") == 3)).isTrue();
+        assertThat(cli.isAlive()).as("the CLI still runs; output: %s", output(log)).isTrue();
+
+        cli.destroy();
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("the CLI stops on SIGTERM").isTrue();
+    }
+
+    @Test
+    void the_camel_cli_is_the_camel_version_of_the_build() throws IOException {
+        Pattern version = Pattern.compile("<camel.version>([^<]+)</camel.version>");
+        Matcher build = version.matcher(Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8));
+        Matcher cli = version.matcher(Files.readString(Path.of("src/test/jbang/pom.xml"), StandardCharsets.UTF_8));
+        assertThat(build.find()).isTrue();
+        assertThat(cli.find()).isTrue();
+        assertThat(cli.group(1)).as("src/test/jbang/pom.xml camel.version").isEqualTo(build.group(1));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java" + (File.separatorChar == '\\' ? ".exe" : "")).toString();
+    }
+
+    private static String output(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+}
