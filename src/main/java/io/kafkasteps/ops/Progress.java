@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a route delivered: counted after the sink acknowledged, never before. Logged once per
- * interval in one line, and exposed to Prometheus as {@code kafka_steps_records_in_total},
+ * What a route did: batches split, events and records written, dead letters, tombstones. Logged
+ * once per interval in one line, and exposed to Prometheus as {@code kafka_steps_records_in_total},
  * {@code kafka_steps_records_out_total}, {@code kafka_steps_batches_total},
  * {@code kafka_steps_dead_letters_total} and {@code kafka_steps_tombstones_total} (label
  * {@code route}), with the route consumer's lag and commits.
@@ -48,7 +48,7 @@ public final class Progress implements CamelContextAware {
         this.consumerClientId = consumerClientId;
     }
 
-    /** A batch record whose events were all acknowledged: the body is the list sent, or no list for an empty batch. */
+    /** A batch record split: the body is the list of its event records, or no list for an empty batch. */
     public void batch(Object sent) {
         recordsIn.increment();
         batches.increment();

@@ -17,11 +17,24 @@ import com.jayway.jsonpath.PathNotFoundException;
  */
 public final class BatchEvents {
 
+    /** Room left in a record for its key, headers and framing, below the producer's request limit. */
+    static final int RECORD_OVERHEAD = 1024;
+
     private final String path;
     private final JsonPath arrayPath;
     private final boolean definite;
+    private final int maxEventBytes;
 
     public BatchEvents(String batchPath) {
+        this(batchPath, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRequestSize the sink producer's max.request.size: an event that cannot fit in a
+     *                       record is bad input, found before anything of its batch is sent
+     */
+    public BatchEvents(String batchPath, int maxRequestSize) {
+        this.maxEventBytes = maxRequestSize == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxRequestSize - RECORD_OVERHEAD;
         this.path = batchPath.trim();
         JsonPath compiled = JsonPaths.compile(path);
         JsonPath array = compiled;
@@ -69,10 +82,16 @@ public final class BatchEvents {
         }
     }
 
-    private static List<Event> elements(ArrayNode array) {
+    private List<Event> elements(ArrayNode array) {
         List<Event> events = new ArrayList<>(array.size());
         for (JsonNode node : array) {
-            events.add(new Event(node, Json.bytes(node)));
+            byte[] value = Json.bytes(node);
+            if (value.length > maxEventBytes) {
+                throw new BadBatchException("event " + (events.size() + 1) + " of " + array.size() + " is " + value.length
+                        + " bytes, larger than a sink record allows (" + maxEventBytes + ": splitter.producer.max.request.size less "
+                        + RECORD_OVERHEAD + " for key and headers)");
+            }
+            events.add(new Event(node, value));
         }
         return events;
     }

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 import io.kafkasteps.KafkaSteps;
 import io.kafkasteps.Settings;
-import io.kafkasteps.splitter.EventKeys;
+import io.kafkasteps.splitter.EventRecord;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.apache.camel.Route;
@@ -78,9 +78,9 @@ class RouteReloadIT {
         List<ConsumerRecord<byte[], byte[]>> before = records.read("events", 2, WAIT);
         assertThat(before).extracting(r -> text(r.key())).containsExactly("a1", "a2");
         Route oldRoute = app.context().getRoute("batch-to-stream");
-        EventKeys oldKeys = app.context().getRegistry().lookupByNameAndType("eventKeys", EventKeys.class);
+        EventRecord oldKeys = app.context().getRegistry().lookupByNameAndType("eventRecord", EventRecord.class);
 
-        // The key path is a {{placeholder}} in the eventKeys bean's constructor: edit the file itself.
+        // The key path is a {{placeholder}} in the eventRecord bean's constructor: edit the file itself.
         Path file = routes.resolve("batch-to-stream.camel.yaml");
         String yaml = Files.readString(file, StandardCharsets.UTF_8);
         String edited = yaml.replace("0: \"{{splitter.key.path}}\"", "0: \"$.obj\"");
@@ -95,7 +95,7 @@ class RouteReloadIT {
         })).as("the batch-to-stream route was replaced and started").isTrue();
         System.out.printf("RouteReloadIT: route reloaded %d ms after the file was saved%n", (System.nanoTime() - saved) / 1_000_000);
         // The bean was created again from the edited file, in the same CamelContext.
-        EventKeys newKeys = app.context().getRegistry().lookupByNameAndType("eventKeys", EventKeys.class);
+        EventRecord newKeys = app.context().getRegistry().lookupByNameAndType("eventRecord", EventRecord.class);
         assertThat(newKeys).isNotNull().isNotSameAs(oldKeys);
 
         records.send("batches", null, "{\"events\":[{\"id\":\"b1\",\"obj\":\"ZTF3\"},{\"id\":\"b2\",\"obj\":\"ZTF4\"}]}");

@@ -67,9 +67,9 @@ class SplitterBadInputIT extends SplitterTestBase {
     }
 
     @Test
-    void an_event_larger_than_the_sink_allows_dead_letters_its_batch() {
+    void an_event_larger_than_a_sink_record_allows_dead_letters_its_batch_before_anything_is_sent() {
         Topics t = Topics.fresh();
-        String big = "x".repeat(3000);
+        String big = "x".repeat(3100);
         records.send(t.source(), "big", "{\"events\":[{\"id\":1,\"blob\":\"" + big + "\"}]}");
         records.send(t.source(), "small", "{\"events\":[{\"id\":2}]}");
         Map<String, String> settings = t.settings("$.id");
@@ -78,7 +78,8 @@ class SplitterBadInputIT extends SplitterTestBase {
             assertThat(values(records.read(t.sink(), 1, WAIT))).containsExactly("{\"id\":2}");
             List<ConsumerRecord<byte[], byte[]>> dead = records.read(t.dlq(), 1, WAIT);
             assertThat(dead).extracting(r -> text(r.key())).containsExactly("big");
-            assertThat(header(dead.get(0), "dlq.error.class")).isEqualTo("org.apache.kafka.common.errors.RecordTooLargeException");
+            assertThat(header(dead.get(0), "dlq.error.class")).isEqualTo(BadBatchException.class.getName());
+            assertThat(header(dead.get(0), "dlq.reason")).startsWith("event 1 of 1 is 3").contains("larger than a sink record allows");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.kafkasteps.reflector;
+package io.kafkasteps;
 
 import java.util.LinkedHashMap;
 import java.util.List;
