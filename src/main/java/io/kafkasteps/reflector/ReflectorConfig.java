@@ -18,6 +18,8 @@ public final class ReflectorConfig {
         c.required("reflector.consumer.group.id", "the consumer group");
         c.positive("reflector.consume.timeout");
         c.positive("reflector.consume.messages");
+        c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
+        c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);
         topicChecks(c);
         c.brokers("reflector.producer.server");
         String topic = c.value("reflector.producer.topic");

@@ -32,6 +32,8 @@ public final class SplitterConfig {
         c.positive("splitter.max.poll.records");
         c.positive("splitter.max.poll.interval.ms");
         c.positive("splitter.poll.timeout.ms");
+        c.wholeNumber("splitter.session.timeout.ms", 1000, 3_600_000);
+        c.wholeNumber("splitter.heartbeat.interval.ms", 100, 3_600_000);
         c.positive("splitter.producer.max.block.ms");
         c.positive("splitter.producer.max.request.size");
         c.positive("splitter.retry.initial.delay.ms");
