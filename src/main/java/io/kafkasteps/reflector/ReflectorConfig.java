@@ -50,11 +50,9 @@ public final class ReflectorConfig {
 
     /** The strategy the settings describe; call after the checks passed. */
     public static TopicStrategy strategy(Settings settings) {
-        String formats = settings.get("reflector.topic.strategy.format", "");
-        return formats.isBlank()
-                ? TopicStrategy.fixed(settings.get("reflector.consumer.topics", ""))
-                : TopicStrategy.daily(formats, Integer.parseInt(settings.get("reflector.topic.strategy.change.hour", "23")),
-                        Integer.parseInt(settings.get("reflector.topic.strategy.lookback.days", "1")));
+        return TopicStrategy.of(settings.get("reflector.topic.strategy.format", ""), settings.get("reflector.consumer.topics", ""),
+                Integer.parseInt(settings.get("reflector.topic.strategy.change.hour", "23")),
+                Integer.parseInt(settings.get("reflector.topic.strategy.lookback.days", "1")));
     }
 
     private static void topicChecks(Checks c) {

@@ -32,6 +32,11 @@ public final class TopicStrategy {
         this.lookbackDays = lookbackDays;
     }
 
+    /** Daily topics when formats are given (they win, as in ALeRCE), else the fixed topics. */
+    public static TopicStrategy of(String formats, String topics, int changeHour, int lookbackDays) {
+        return formats == null || formats.isBlank() ? fixed(topics) : daily(formats, changeHour, lookbackDays);
+    }
+
     /** Daily topics from comma-separated formats, each with one {@code %s}. */
     public static TopicStrategy daily(String formats, int changeHour, int lookbackDays) {
         List<String> list = split(formats);

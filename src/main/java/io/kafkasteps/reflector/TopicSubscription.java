@@ -35,9 +35,7 @@ public final class TopicSubscription {
     private MultiGauge topicsGauge;
 
     public TopicSubscription(String formats, String topics, int changeHour, int lookbackDays, String routeId) {
-        this.strategy = formats == null || formats.isBlank()
-                ? TopicStrategy.fixed(topics)
-                : TopicStrategy.daily(formats, changeHour, lookbackDays);
+        this.strategy = TopicStrategy.of(formats, topics, changeHour, lookbackDays);
         this.routeId = routeId;
     }
 

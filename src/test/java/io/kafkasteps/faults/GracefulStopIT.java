@@ -3,7 +3,6 @@ package io.kafkasteps.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +27,7 @@ class GracefulStopIT extends TwoBrokers {
         String in = "term-batches", out = "term-events", dlq = "term-events.dlq", group = "term-splitter";
         src.createTopics(1, in, out, dlq);
         src.sendAll(in, SplitterCrashIT.batches(batches, events));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("splitter.brokers", source.bootstrapServers());
-        settings.put("splitter.source.topic", in);
-        settings.put("splitter.sink.topic", out);
-        settings.put("splitter.group.id", group);
-        settings.put("splitter.batch.path", "$.events[*]");
-        settings.put("splitter.key.path", "$.id");
+        Map<String, String> settings = Jar.splitter(source.bootstrapServers(), in, out, group);
         settings.put("splitter.max.poll.records", String.valueOf(POLL));
         Map<String, String> env = Jar.env(settings);
 
@@ -81,12 +74,7 @@ class GracefulStopIT extends TwoBrokers {
             sent.add(i + ":" + "z".repeat(100));
         }
         src.sendAll(topic, sent);
-        Map<String, String> env = new HashMap<>();
-        env.put("CONSUMER_SERVER", source.bootstrapServers());
-        env.put("CONSUMER_GROUP_ID", group);
-        env.put("CONSUMER_TOPICS", topic);
-        env.put("CONSUME_TIMEOUT", "1");
-        env.put("PRODUCER_SERVER", sink.bootstrapServers());
+        Map<String, String> env = Jar.reflector(source.bootstrapServers(), sink.bootstrapServers(), topic, group);
 
         KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dstOffsets.end(topic),
                 () -> srcOffsets.committed(group, topic), records, true);

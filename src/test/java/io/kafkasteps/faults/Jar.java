@@ -23,6 +23,29 @@ final class Jar {
     private Jar() {
     }
 
+    /** A splitter on one broker: {@code $.events[*]} split, keyed by {@code $.id}. */
+    static Map<String, String> splitter(String bootstrap, String source, String sink, String group) {
+        Map<String, String> s = new HashMap<>();
+        s.put("splitter.brokers", bootstrap);
+        s.put("splitter.source.topic", source);
+        s.put("splitter.sink.topic", sink);
+        s.put("splitter.group.id", group);
+        s.put("splitter.batch.path", "$.events[*]");
+        s.put("splitter.key.path", "$.id");
+        return s;
+    }
+
+    /** The reflector copying one topic between two brokers, set by ALeRCE's environment variables. */
+    static Map<String, String> reflector(String sourceServers, String sinkServers, String topic, String group) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CONSUMER_SERVER", sourceServers);
+        env.put("CONSUMER_GROUP_ID", group);
+        env.put("CONSUMER_TOPICS", topic);
+        env.put("CONSUME_TIMEOUT", "1");
+        env.put("PRODUCER_SERVER", sinkServers);
+        return env;
+    }
+
     /** Environment variables for settings keys, named as the launcher reads them. */
     static Map<String, String> env(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();

@@ -3,7 +3,6 @@ package io.kafkasteps.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,7 @@ class ReflectorCrashIT extends TwoBrokers {
         src.sendAll(topic, values);
         assertThat(srcOffsets.end(topic)).isEqualTo(RECORDS);
 
-        Map<String, String> env = new HashMap<>();
-        env.put("CONSUMER_SERVER", source.bootstrapServers());
-        env.put("CONSUMER_GROUP_ID", group);
-        env.put("CONSUMER_TOPICS", topic);
-        env.put("CONSUME_TIMEOUT", "1");
-        env.put("PRODUCER_SERVER", sink.bootstrapServers());
+        Map<String, String> env = Jar.reflector(source.bootstrapServers(), sink.bootstrapServers(), topic, group);
         env.put("REFLECTOR_PROGRESS_INTERVAL_MS", "1000");
 
         long began = System.nanoTime();

@@ -3,7 +3,6 @@ package io.kafkasteps.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,12 +57,7 @@ class ReflectorOutageIT extends TwoBrokers {
         String topic = "outage-alerts", group = "outage-reflector";
         src.createTopics(1, topic);
         dst.createTopics(1, topic);
-        Map<String, String> env = new HashMap<>();
-        env.put("CONSUMER_SERVER", source.bootstrapServers());
-        env.put("CONSUMER_GROUP_ID", group);
-        env.put("CONSUMER_TOPICS", topic);
-        env.put("CONSUME_TIMEOUT", "1");
-        env.put("PRODUCER_SERVER", sink.bootstrapServers());
+        Map<String, String> env = Jar.reflector(source.bootstrapServers(), sink.bootstrapServers(), topic, group);
         env.put("REFLECTOR_PROGRESS_INTERVAL_MS", "5000");
         // retry backoff and producer timeouts: the defaults (0.5 s doubling to 30 s)
 

@@ -3,7 +3,6 @@ package io.kafkasteps.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,13 +48,7 @@ class SplitterCrashIT extends OneBroker {
         records.sendAll(source, batches(BATCHES, EVENTS));
         long total = (long) BATCHES * EVENTS;
 
-        Map<String, String> settings = new HashMap<>();
-        settings.put("splitter.brokers", kafka.bootstrapServers());
-        settings.put("splitter.source.topic", source);
-        settings.put("splitter.sink.topic", sink);
-        settings.put("splitter.group.id", group);
-        settings.put("splitter.batch.path", "$.events[*]");
-        settings.put("splitter.key.path", "$.id");
+        Map<String, String> settings = Jar.splitter(kafka.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "1000");
         Map<String, String> env = Jar.env(settings);
 

@@ -3,7 +3,6 @@ package io.kafkasteps.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +32,7 @@ class SplitterOutageIT extends OneBroker {
     void a_30_s_broker_outage_mid_stream_resumes_by_itself_loses_nothing_dead_letters_nothing_and_retries_with_backoff() {
         String source = "outage-batches", sink = "outage-events", dlq = "outage-events.dlq", group = "outage-splitter";
         records.createTopics(1, source, sink, dlq);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("splitter.brokers", kafka.bootstrapServers());
-        settings.put("splitter.source.topic", source);
-        settings.put("splitter.sink.topic", sink);
-        settings.put("splitter.group.id", group);
-        settings.put("splitter.batch.path", "$.events[*]");
-        settings.put("splitter.key.path", "$.id");
+        Map<String, String> settings = Jar.splitter(kafka.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "5000");
         // retry backoff and producer timeouts: the defaults (0.5 s doubling to 30 s; max.block.ms 60 s)
 

@@ -3,7 +3,6 @@ package io.kafkasteps.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +46,7 @@ class SplitterScaleOutIT extends OneBroker {
         String source = "scale-batches", sink = "scale-events", dlq = "scale-events.dlq", group = "scale-splitter";
         records.createTopics(PARTITIONS, source, sink);
         records.createTopics(1, dlq);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("splitter.brokers", kafka.bootstrapServers());
-        settings.put("splitter.source.topic", source);
-        settings.put("splitter.sink.topic", sink);
-        settings.put("splitter.group.id", group);
-        settings.put("splitter.batch.path", "$.events[*]");
-        settings.put("splitter.key.path", "$.id");
+        Map<String, String> settings = Jar.splitter(kafka.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "1000");
         Map<String, String> env = Jar.env(settings);
 

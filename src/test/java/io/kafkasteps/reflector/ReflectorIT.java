@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.kafkasteps.testing.EmbeddedKafka;
+import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.Records;
 import io.kafkasteps.testing.RunningApp;
 import org.apache.camel.CamelContext;
@@ -22,36 +22,13 @@ import org.apache.camel.ServiceStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The reflector between two real brokers; every assertion reads the sink back. */
-class ReflectorIT {
+class ReflectorIT extends TwoBrokerTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final AtomicInteger RUN = new AtomicInteger();
-
-    static EmbeddedKafka source;
-    static EmbeddedKafka sink;
-    static Records src;
-    static Records dst;
-
-    @BeforeAll
-    static void brokers() {
-        source = EmbeddedKafka.start();
-        sink = EmbeddedKafka.start();
-        src = new Records(source.bootstrapServers());
-        dst = new Records(sink.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBrokers() {
-        src.close();
-        dst.close();
-        source.close();
-        sink.close();
-    }
 
     private static Map<String, String> settings(String group) {
         Map<String, String> s = new HashMap<>();
