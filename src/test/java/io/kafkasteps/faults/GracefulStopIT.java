@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** SIGTERM mid-stream, twice at seeded moments, for each route as the packaged jar. */
 class GracefulStopIT extends TwoBrokers {
 
-    /** Batch records per poll: what a SIGTERM may still finish. */
+    /** Batch records per poll: a SIGTERM may still finish the poll in flight and the one already fetched. */
     static final int POLL = 50;
 
     static final int STOPS = 2;
@@ -50,8 +50,10 @@ class GracefulStopIT extends TwoBrokers {
                 expected.add(SplitterCrashIT.event(b, e));
             }
         }
-        assertThat(loop.mostDeliveredAfterStop()).as("SIGTERM finishes the poll in flight (at most %d batch records of %d events),"
-                + " commits it and stops", POLL, events).isLessThanOrEqualTo((long) POLL * events);
+        // The batching consumer may already hold the next poll's records when the signal lands, and
+        // events sent just before it are appended just after: so up to two polls, never the backlog.
+        assertThat(loop.mostDeliveredAfterStop()).as("SIGTERM finishes the polls in flight (at most 2 x %d batch records of %d events),"
+                + " commits them and stops", POLL, events).isLessThanOrEqualTo(2L * POLL * events);
         assertThat(loop.longestStopNanos()).as("every SIGTERM stops the process within 10 s (logs in target/faults-report/logs)")
                 .isLessThanOrEqualTo(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
         assertThat(new HashSet<>(values)).as("every event on the sink").isEqualTo(expected);
