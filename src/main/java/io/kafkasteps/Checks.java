@@ -132,6 +132,17 @@ public final class Checks {
         }
     }
 
+    /** A value that must be one of a few words (case as given); an empty value is left to the default. */
+    public void oneOf(String key, String... allowed) {
+        String v = value(key);
+        if (v == null || v.isBlank()) {
+            return;
+        }
+        if (!java.util.Arrays.asList(allowed).contains(v.trim())) {
+            problem(key, "is '" + v + "'; use one of " + String.join(", ", allowed));
+        }
+    }
+
     public void require(boolean ok, String key, String what) {
         if (!ok) {
             problem(key, what);

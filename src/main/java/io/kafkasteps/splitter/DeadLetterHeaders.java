@@ -2,6 +2,8 @@ package io.kafkasteps.splitter;
 
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Stamps a dead letter with why and where from: {@code dlq.reason} (one line),
  * {@code dlq.error.class}, {@code dlq.source.topic}, {@code dlq.source.partition} and
  * {@code dlq.source.offset}, all UTF-8 text. The reason is that of the error the record itself
- * caused, not of the layers that carried it.
+ * caused, not of the layers that carried it; a JSON parse error of {@code unmarshal: json} reads
+ * "value is not valid JSON: ..." with its line and column.
  */
 public final class DeadLetterHeaders implements Processor {
 
@@ -37,12 +40,15 @@ public final class DeadLetterHeaders implements Processor {
         LOG.warn("dead letter: {}-{}@{}: {}", topic, partition, offset, reason);
     }
 
-    /** The splitter's own verdict if there is one, else the deepest cause. */
+    /** The splitter's own verdict if there is one (a JSON parse error is one), else the deepest cause. */
     static Throwable cause(Throwable error) {
         Throwable deepest = error;
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof BadBatchException) {
                 return t;
+            }
+            if (t instanceof JsonProcessingException json) {
+                return new BadBatchException(notJson(json), json);
             }
             deepest = t;
             if (t.getCause() == t) {
@@ -56,11 +62,22 @@ public final class DeadLetterHeaders implements Processor {
         if (cause == null) {
             return "unknown error";
         }
-        String message = Json.oneLine(cause.getMessage());
+        String message = ExactJson.oneLine(cause.getMessage());
         if (message.isEmpty()) {
             message = cause.getClass().getSimpleName();
         }
         return message.length() > MAX_REASON ? message.substring(0, MAX_REASON) + "..." : message;
+    }
+
+    private static String notJson(JsonProcessingException e) {
+        String original = ExactJson.oneLine(e.getOriginalMessage());
+        if (e instanceof MismatchedInputException && original.startsWith("No content to map due to end-of-input")) {
+            return "value is empty, not JSON";
+        }
+        String where = e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String reason = "value is not valid JSON: " + original + where;
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
     }
 
     private static byte[] utf8(String text) {

@@ -26,8 +26,11 @@ public final class SplitterConfig {
         String dlq = c.topic("splitter.dlq.topic", "the dead-letter topic (default <sink topic>.dlq)");
         c.required("splitter.group.id", "the consumer group");
         c.valid("splitter.batch.path", c.required("splitter.batch.path", "a JSONPath selecting the events, e.g. $.events[*]"),
-                BatchEvents::new);
-        c.valid("splitter.key.path", c.value("splitter.key.path"), EventKeys::new);
+                BatchShape::new);
+        String keyPath = c.value("splitter.key.path");
+        if (keyPath != null && !keyPath.isBlank()) {
+            c.valid("splitter.key.path", keyPath, BatchShape::compile);
+        }
         c.bool("splitter.reset");
         c.positive("splitter.max.poll.records");
         c.positive("splitter.max.poll.interval.ms");
@@ -36,6 +39,7 @@ public final class SplitterConfig {
         c.wholeNumber("splitter.heartbeat.interval.ms", 100, 3_600_000);
         c.positive("splitter.producer.max.block.ms");
         c.positive("splitter.producer.max.request.size");
+        c.oneOf("splitter.producer.compression", "none", "gzip", "snappy", "lz4", "zstd");
         c.positive("splitter.retry.initial.delay.ms");
         c.positive("splitter.retry.max.delay.ms");
         c.positive("splitter.progress.interval.ms");

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 import io.kafkasteps.KafkaSteps;
 import io.kafkasteps.Settings;
-import io.kafkasteps.splitter.EventRecord;
+import io.kafkasteps.splitter.BatchShape;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.apache.camel.Route;
@@ -78,12 +78,12 @@ class RouteReloadIT {
         List<ConsumerRecord<byte[], byte[]>> before = records.read("events", 2, WAIT);
         assertThat(before).extracting(r -> text(r.key())).containsExactly("a1", "a2");
         Route oldRoute = app.context().getRoute("batch-to-stream");
-        EventRecord oldKeys = app.context().getRegistry().lookupByNameAndType("eventRecord", EventRecord.class);
+        BatchShape oldBean = app.context().getRegistry().lookupByNameAndType("batchShape", BatchShape.class);
 
-        // The key path is a {{placeholder}} in the eventRecord bean's constructor: edit the file itself.
+        // The key path is the jsonpath of the route's setHeader kafka.KEY: edit the file itself.
         Path file = routes.resolve("batch-to-stream.camel.yaml");
         String yaml = Files.readString(file, StandardCharsets.UTF_8);
-        String edited = yaml.replace("0: \"{{splitter.key.path}}\"", "0: \"$.obj\"");
+        String edited = yaml.replace("expression: \"{{splitter.key.path}}\"", "expression: \"$.obj\"");
         assertThat(edited).isNotEqualTo(yaml);
         long saved = System.nanoTime();
         writeAtomically(file, edited);
@@ -95,8 +95,8 @@ class RouteReloadIT {
         })).as("the batch-to-stream route was replaced and started").isTrue();
         System.out.printf("RouteReloadIT: route reloaded %d ms after the file was saved%n", (System.nanoTime() - saved) / 1_000_000);
         // The bean was created again from the edited file, in the same CamelContext.
-        EventRecord newKeys = app.context().getRegistry().lookupByNameAndType("eventRecord", EventRecord.class);
-        assertThat(newKeys).isNotNull().isNotSameAs(oldKeys);
+        BatchShape newBean = app.context().getRegistry().lookupByNameAndType("batchShape", BatchShape.class);
+        assertThat(newBean).isNotNull().isNotSameAs(oldBean);
 
         records.send("batches", null, "{\"events\":[{\"id\":\"b1\",\"obj\":\"ZTF3\"},{\"id\":\"b2\",\"obj\":\"ZTF4\"}]}");
         List<ConsumerRecord<byte[], byte[]>> all = records.read("events", 4, WAIT);

@@ -49,6 +49,15 @@ public final class Records implements AutoCloseable {
         }
     }
 
+    /** One topic with one partition and the given topic configs (such as max.message.bytes). */
+    public void createTopic(String topic, Map<String, String> configs) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
+        }
+    }
+
     public void send(String topic, String key, String value) {
         send(topic, null, key == null ? null : key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8), null, new RecordHeaders());
     }
