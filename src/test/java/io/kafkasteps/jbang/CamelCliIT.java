@@ -26,29 +26,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A user with the Camel CLI runs the same files: {@code camel run routes/batch-to-stream.camel.yaml
- * application.properties <the Java sources its beans need>}. The CLI is camel-jbang-core 4.17.0
- * from Maven Central (src/test/jbang/pom.xml) started by the launcher CamelCli.java, as the README
- * says; it compiles the sources and downloads the components at run time. Against a real broker.
+ * application.properties --dep=io.kafkasteps:kafka-steps:VERSION} (the project's jar, from
+ * {@code mvn install}, for the route's few beans; no Java source). The CLI is camel-jbang-core
+ * 4.17.0 from Maven Central (src/test/jbang/pom.xml) started by the launcher CamelCli.java, as the
+ * README says; it downloads the components at run time. Against a real broker.
  * Runs with -Pjbang (it resolves the CLI with Maven and may download from Maven Central).
  */
 class CamelCliIT {
 
-    /** The Java sources the batch-to-stream route's beans need, exactly (README, "Camel CLI"). */
-    static final List<String> SPLITTER_SOURCES = List.of(
-            "src/main/java/io/kafkasteps/ops/Progress.java",
-            "src/main/java/io/kafkasteps/ops/ConsumerMetrics.java",
-            "src/main/java/io/kafkasteps/ops/KafkaReadiness.java",
-            "src/main/java/io/kafkasteps/PartitionCommits.java",
-            "src/main/java/io/kafkasteps/splitter/ConsumedRecord.java",
-            "src/main/java/io/kafkasteps/splitter/EventRecord.java",
-            "src/main/java/io/kafkasteps/splitter/GatherEvents.java",
-            "src/main/java/io/kafkasteps/splitter/BatchEvents.java",
-            "src/main/java/io/kafkasteps/splitter/EventKeys.java",
-            "src/main/java/io/kafkasteps/splitter/DeadLetterHeaders.java",
-            "src/main/java/io/kafkasteps/splitter/Event.java",
-            "src/main/java/io/kafkasteps/splitter/Json.java",
-            "src/main/java/io/kafkasteps/splitter/JsonPaths.java",
-            "src/main/java/io/kafkasteps/splitter/BadBatchException.java");
+    /** The one option that names this project's beans: its jar, installed by {@code mvn install} (README, "Camel CLI"). */
+    static String projectDependency() throws IOException {
+        String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
+        Matcher version = Pattern.compile("<artifactId>kafka-steps</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(version.find()).as("the project version in pom.xml").isTrue();
+        Path installed = Path.of(System.getProperty("user.home"), ".m2", "repository", "io", "kafkasteps", "kafka-steps",
+                version.group(1), "kafka-steps-" + version.group(1) + ".jar");
+        assertThat(installed).as("the project's jar in the local Maven repository: run `mvn install -DskipTests` first").isRegularFile();
+        return "--dep=io.kafkasteps:kafka-steps:" + version.group(1);
+    }
 
     private static final Duration WAIT = Duration.ofMinutes(3);
 
@@ -73,7 +68,7 @@ class CamelCliIT {
     }
 
     @Test
-    void camel_run_with_the_route_file_properties_and_sources_splits_batches_on_the_sink() throws Exception {
+    void camel_run_with_the_route_file_and_properties_splits_batches_on_the_sink() throws Exception {
         records.createTopics(1, "batches", "events", "events.dlq");
         records.send("batches", "b1", "{\"alert_id\":\"ZTF1\",\"events\":[{\"id\":\"e1\",\"mag\":18.1},{\"id\":\"e2\",\"mag\":18.2}]}");
         records.send("batches", "bad", "{\"events\":[{\"id\":");
@@ -96,8 +91,7 @@ class CamelCliIT {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-cp", classpath,
                 "src/test/java/io/kafkasteps/jbang/CamelCli.java",
                 "run", "routes/batch-to-stream.camel.yaml", "application.properties"));
-        command.addAll(SPLITTER_SOURCES);
-        command.addAll(List.of("--dep=camel:jsonpath", "--dep=camel:kafka", "--dep=camel:health", "--dep=camel:micrometer-prometheus",
+        command.addAll(List.of(projectDependency(),
                 "--prop=splitter.brokers=" + kafka.bootstrapServers(),
                 "--prop=splitter.source.topic=batches",
                 "--prop=splitter.sink.topic=events",
