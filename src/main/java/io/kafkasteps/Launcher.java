@@ -94,7 +94,12 @@ public final class Launcher {
         }
         for (String route : routes) {
             Function<Settings, List<String>> check = ROUTES.get(route);
-            if (check == null) {
+            if (check == null && java.nio.file.Files.isRegularFile(cl.routesDir().resolve(route + ".camel.yaml"))) {
+                // A route file of the user's own (a copy of a route with other settings, docs/recipes.md):
+                // run as written; its settings are checked by Camel when the route is built.
+                err.println("kafka-steps: route '" + route + "' is your own (" + cl.routesDir().resolve(route + ".camel.yaml")
+                        + "): no start-up checks of its settings");
+            } else if (check == null) {
                 problems.add("unknown route '" + route + "': known routes are " + String.join(", ", ROUTES.keySet().stream().sorted().toList()));
             } else {
                 problems.addAll(check.apply(settings));

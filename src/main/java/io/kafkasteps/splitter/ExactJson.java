@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The splitter's one ObjectMapper, declared as the bean {@code exactJson} in the route file and
+ * The splitter's one ObjectMapper, declared as the bean {@code splitterJson} in the route file and
  * used by {@code unmarshal: json}, {@code marshal: json} and (as the only ObjectMapper in the
  * registry) by camel-jsonpath. Numbers keep every digit (big integers, long decimals, trailing
  * zeros), duplicate keys and trailing tokens are errors, invalid UTF-8 is an error (Jackson's byte

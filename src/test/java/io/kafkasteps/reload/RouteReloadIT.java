@@ -78,7 +78,7 @@ class RouteReloadIT {
         List<ConsumerRecord<byte[], byte[]>> before = records.read("events", 2, WAIT);
         assertThat(before).extracting(r -> text(r.key())).containsExactly("a1", "a2");
         Route oldRoute = app.context().getRoute("batch-to-stream");
-        BatchShape oldBean = app.context().getRegistry().lookupByNameAndType("batchShape", BatchShape.class);
+        BatchShape oldBean = app.context().getRegistry().lookupByNameAndType("splitterBatchShape", BatchShape.class);
 
         // The key path is the jsonpath of the route's setHeader kafka.KEY: edit the file itself.
         Path file = routes.resolve("batch-to-stream.camel.yaml");
@@ -95,7 +95,7 @@ class RouteReloadIT {
         })).as("the batch-to-stream route was replaced and started").isTrue();
         System.out.printf("RouteReloadIT: route reloaded %d ms after the file was saved%n", (System.nanoTime() - saved) / 1_000_000);
         // The bean was created again from the edited file, in the same CamelContext.
-        BatchShape newBean = app.context().getRegistry().lookupByNameAndType("batchShape", BatchShape.class);
+        BatchShape newBean = app.context().getRegistry().lookupByNameAndType("splitterBatchShape", BatchShape.class);
         assertThat(newBean).isNotNull().isNotSameAs(oldBean);
 
         records.send("batches", null, "{\"events\":[{\"id\":\"b1\",\"obj\":\"ZTF3\"},{\"id\":\"b2\",\"obj\":\"ZTF4\"}]}");
