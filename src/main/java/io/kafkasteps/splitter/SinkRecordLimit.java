@@ -80,9 +80,7 @@ public final class SinkRecordLimit implements CamelContextAware {
         if (size <= maxRequestSize) {
             return;
         }
-        byte[] value = m.getBody(byte[].class);
-        m.setBody(null);
-        m.setHeader("dlq.value.omitted", utf8((value == null ? 0 : value.length) + " bytes: the record is too large for the dead-letter topic"));
+        leaveOutValue(exchange);
         if (sizeOf(m, true, true) > maxRequestSize) {
             List<String> sourceHeaders = new ArrayList<>();
             for (String name : m.getHeaders().keySet()) {
@@ -98,6 +96,15 @@ public final class SinkRecordLimit implements CamelContextAware {
             m.setHeader("dlq.key.omitted", utf8("the key is too large for the dead-letter topic"));
         }
         LOG.warn("dead letter of {} bytes left out parts to fit a record of at most {} bytes", size, maxRequestSize);
+    }
+
+    /** Leaves out a dead letter's value (the dead-letter topic refused it as too large), saying so in a header. */
+    public void leaveOutValue(Exchange exchange) {
+        Message m = exchange.getMessage();
+        byte[] value = m.getBody(byte[].class);
+        m.setBody(null);
+        m.setHeader("dlq.value.omitted", utf8((value == null ? 0 : value.length) + " bytes: the record is too large for the dead-letter topic"));
+        LOG.warn("dead letter of {} bytes written without its value: too large for the dead-letter topic", value == null ? 0 : value.length);
     }
 
     /** The size the Kafka producer computes for this message as a record. */

@@ -86,6 +86,27 @@ class SplitterSinkLimitsIT extends SplitterTestBase {
     }
 
     @Test
+    void a_dead_letter_the_dead_letter_topic_refuses_is_written_without_its_value() {
+        Topics t = Topics.fresh();
+        String dlq = t.dlq() + "-small";
+        records.createTopic(dlq, Map.of("max.message.bytes", "50000"));
+        String notJson = "not json " + "z".repeat(100_000);
+        records.send(t.source(), "big-bad", notJson);
+        records.send(t.source(), "good", "{\"events\":[{\"id\":\"g\"}]}");
+        Map<String, String> settings = t.settings("$.id");
+        settings.put("splitter.dlq.topic", dlq);
+        try (var app = io.kafkasteps.testing.RunningApp.start(settings, "batch-to-stream")) {
+            List<ConsumerRecord<byte[], byte[]>> dead = records.read(dlq, 1, WAIT);
+            assertThat(text(dead.get(0).key())).isEqualTo("big-bad");
+            assertThat(dead.get(0).value()).isNull();
+            assertThat(header(dead.get(0), "dlq.value.omitted")).startsWith(notJson.length() + " bytes");
+            assertThat(values(records.read(t.sink(), 1, WAIT))).containsExactly("{\"id\":\"g\"}");
+            assertThat(Records.eventually(WAIT, () -> records.committed(t.group(), t.source()) == 2)).isTrue();
+            assertThat(records.readToEnd(dlq)).hasSize(1);
+        }
+    }
+
+    @Test
     void a_step_failing_inside_the_split_dead_letters_the_whole_record_never_part_of_it() throws Exception {
         Topics t = Topics.fresh();
         Path routes = Files.createDirectories(temp.resolve("routes"));
