@@ -74,33 +74,14 @@ class CamelCliIT {
         records.send("batches", "bad", "{\"events\":[{\"id\":");
         records.send("batches", "b2", "{\"alert_id\":\"ZTF2\",\"events\":[{\"id\":\"e3\",\"mag\":18.3}]}");
 
-        // 1. The CLI from Maven Central, without JBang: its classpath, resolved by Maven.
-        Path classpathFile = Path.of("src/test/jbang/target/camel-cli.classpath");
-        Files.deleteIfExists(classpathFile);
-        Process resolve = new ProcessBuilder("mvn", "-B", "-q", "-f", "src/test/jbang/pom.xml", "dependency:build-classpath",
-                "-Dmdep.outputFile=target/camel-cli.classpath")
-                .redirectErrorStream(true).redirectOutput(Files.createTempFile("camel-cli-resolve", ".log").toFile()).start();
-        if (!resolve.waitFor(10, TimeUnit.MINUTES)) {
-            resolve.destroyForcibly();
-            throw new AssertionError("resolving the Camel CLI took longer than 10 minutes");
-        }
-        assertThat(resolve.exitValue()).isZero();
-        String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
-
-        // 2. camel run <route file> application.properties <sources> --dep ... --prop ...
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-cp", classpath,
-                "src/test/java/io/kafkasteps/jbang/CamelCli.java",
-                "run", "routes/batch-to-stream.camel.yaml", "application.properties"));
-        command.addAll(List.of(projectDependency(),
+        Path log = camelRun("routes/batch-to-stream.camel.yaml",
                 "--prop=splitter.brokers=" + kafka.bootstrapServers(),
                 "--prop=splitter.source.topic=batches",
                 "--prop=splitter.sink.topic=events",
                 "--prop=splitter.batch.path=$.events[*]",
                 "--prop=splitter.key.path=$.id",
-                "--prop=splitter.group.id=camel-cli"));
-        Path log = Files.createTempFile("camel-cli-run", ".log");
+                "--prop=splitter.group.id=camel-cli");
         long started = System.nanoTime();
-        cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
         List<ConsumerRecord<byte[], byte[]>> events = records.read("events", 3, WAIT);
         System.out.printf("CamelCliIT: 3 events on the sink %.1fs after `camel run` started%n", (System.nanoTime() - started) / 1e9);
@@ -116,6 +97,61 @@ class CamelCliIT {
 
         cli.destroy();
         assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("the CLI stops on SIGTERM").isTrue();
+    }
+
+    @Test
+    void camel_run_with_the_reflector_route_file_copies_records_between_two_clusters() throws Exception {
+        EmbeddedKafka sink = EmbeddedKafka.start();
+        try (Records sinkRecords = new Records(sink.bootstrapServers())) {
+            records.createTopics(1, "alerts");
+            sinkRecords.createTopics(1, "alerts");
+            org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add("schema", "ztf-alert-v4".getBytes(StandardCharsets.UTF_8));
+            records.send("alerts", null, "ZTF1".getBytes(StandardCharsets.UTF_8), "{\"candid\":1}".getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, headers);
+            records.send("alerts", "ZTF2", "{\"candid\":2}");
+
+            Path log = camelRun("routes/reflector.camel.yaml",
+                    "--prop=reflector.consumer.server=" + kafka.bootstrapServers(),
+                    "--prop=reflector.consumer.group.id=camel-cli-reflector",
+                    "--prop=reflector.consumer.topics=alerts",
+                    "--prop=reflector.consume.timeout=1",
+                    "--prop=reflector.producer.server=" + sink.bootstrapServers());
+
+            List<ConsumerRecord<byte[], byte[]>> copies = sinkRecords.read("alerts", 2, WAIT);
+            assertThat(values(copies)).as("copies; CLI output: %s", output(log)).containsExactly("{\"candid\":1}", "{\"candid\":2}");
+            assertThat(copies).extracting(r -> text(r.key())).containsExactly("ZTF1", "ZTF2");
+            assertThat(header(copies.get(0), "schema")).isEqualTo("ztf-alert-v4");
+            assertThat(copies.get(0).timestamp()).isEqualTo(1_700_000_000_000L);
+            assertThat(Records.eventually(WAIT, () -> records.committed("camel-cli-reflector", "alerts") == 2)).isTrue();
+            cli.destroy();
+            assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("the CLI stops on SIGTERM").isTrue();
+        } finally {
+            sink.close();
+        }
+    }
+
+    /**
+     * {@code camel run ROUTE_FILE application.properties --dep=<this project> OPTIONS}: the CLI from
+     * Maven Central, without JBang (its classpath resolved by Maven), exactly as the README shows.
+     */
+    private Path camelRun(String routeFile, String... options) throws Exception {
+        Path classpathFile = Path.of("src/test/jbang/target/camel-cli.classpath");
+        Files.deleteIfExists(classpathFile);
+        Process resolve = new ProcessBuilder("mvn", "-B", "-q", "-f", "src/test/jbang/pom.xml", "dependency:build-classpath",
+                "-Dmdep.outputFile=target/camel-cli.classpath")
+                .redirectErrorStream(true).redirectOutput(Files.createTempFile("camel-cli-resolve", ".log").toFile()).start();
+        if (!resolve.waitFor(10, TimeUnit.MINUTES)) {
+            resolve.destroyForcibly();
+            throw new AssertionError("resolving the Camel CLI took longer than 10 minutes");
+        }
+        assertThat(resolve.exitValue()).isZero();
+        String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-cp", classpath,
+                "src/test/java/io/kafkasteps/jbang/CamelCli.java", "run", routeFile, "application.properties", projectDependency()));
+        command.addAll(List.of(options));
+        Path log = Files.createTempFile("camel-cli-run", ".log");
+        cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return log;
     }
 
     @Test
