@@ -30,6 +30,8 @@ public final class SplitterConfig {
         String keyPath = c.value("splitter.key.path");
         if (keyPath != null && !keyPath.isBlank()) {
             c.valid("splitter.key.path", keyPath, BatchShape::compile);
+            // The route tests the path as a double-quoted simple literal, once, when it is built.
+            c.require(!keyPath.contains("\""), "splitter.key.path", "must not contain a double quote: write $['a b'], not $[\"a b\"]");
         }
         c.bool("splitter.reset");
         c.positive("splitter.max.poll.records");
