@@ -17,6 +17,7 @@ public final class ReflectorConfig {
         c.brokers("reflector.consumer.server");
         c.required("reflector.consumer.group.id", "the consumer group");
         c.positive("reflector.consume.timeout");
+        c.positive("reflector.poll.timeout.ms");
         c.positive("reflector.consume.messages");
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);

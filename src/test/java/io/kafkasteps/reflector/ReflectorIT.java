@@ -55,6 +55,23 @@ class ReflectorIT extends TwoBrokerTestBase {
     }
 
     @Test
+    void a_record_is_copied_when_its_poll_returns_not_after_consume_timeout() {
+        String topic = name("trickle");
+        src.createTopics(1, topic);
+        dst.createTopics(1, topic);
+        Map<String, String> s = settings(name("g"));
+        s.put("reflector.consumer.topics", topic);
+        s.put("reflector.consume.timeout", "120");   // ALeRCE's longest wait of one poll: it must not delay fetched records
+        try (RunningApp app = start(s)) {
+            src.send(topic, "first", "1");
+            assertThat(dst.read(topic, 1, WAIT)).as("the first record, well before a 120 s poll timeout").hasSize(1);
+            src.send(topic, "second", "2");
+            assertThat(dst.read(topic, 2, WAIT)).as("a second record of a trickle, too").hasSize(2);
+            assertThat(Records.eventually(WAIT, () -> src.committed(s.get("reflector.consumer.group.id"), topic) == 2)).isTrue();
+        }
+    }
+
+    @Test
     void copies_keys_values_headers_and_timestamps_byte_for_byte_into_the_same_topics() {
         String a = name("fixed-a");
         String b = name("fixed-b");
