@@ -41,6 +41,9 @@ public final class BatchShape implements Processor {
             JsonPath array = compile(path.substring(0, path.length() - 3));
             compiled = array.isDefinite() ? array : compiled;
         }
+        if (!compiled.isDefinite()) {
+            throw new IllegalArgumentException("'" + path + "' names more than one place; name the one array of events, as $.events or $.events[*]");
+        }
         this.arrayPath = compiled;
     }
 

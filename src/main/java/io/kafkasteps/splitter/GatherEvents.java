@@ -9,9 +9,13 @@ import org.apache.camel.Exchange;
 /**
  * Gathers the event records of every record of a poll, in order, into one list: the poll's
  * events are then sent together, pipelined, and acknowledged before its offsets are committed.
- * A part that yielded no list (a tombstone, a dead letter, an empty batch) adds nothing. A part
- * that failed never reaches this strategy: the split over the poll stops on it
- * ({@code stopOnException}), so its failure is the poll's and nothing is committed.
+ * A part that yielded no list (a tombstone, a dead letter, an empty batch, a record a route edit
+ * stopped) adds nothing. A part that failed fails the poll: its exception is kept, so nothing is
+ * committed and the poll is retried.
+ *
+ * <p>Why Java: Camel's strategies either drop a part's exception or, with
+ * {@code stopOnException}, turn a {@code stop} in one record's steps into a stop of the whole poll,
+ * which would then never be sent or committed while later polls were.
  */
 public final class GatherEvents implements AggregationStrategy {
 
@@ -19,10 +23,20 @@ public final class GatherEvents implements AggregationStrategy {
     public Exchange aggregate(Exchange gathered, Exchange part) {
         if (gathered == null) {
             gathered = part.copy();
+            gathered.setRouteStop(false);
+            gathered.setException(null);
             gathered.removeProperty(ConsumedRecord.PROPERTY);
+            gathered.removeProperty(Exchange.EXCEPTION_CAUGHT);
             gathered.getMessage().setBody(new ArrayList<>());
         }
-        if (part.getMessage().getBody() instanceof List<?> events) {
+        if (gathered.getException() != null) {
+            return gathered;
+        }
+        if (part.getException() != null) {
+            gathered.setException(part.getException());
+            return gathered;
+        }
+        if (!part.isRouteStop() && part.getMessage().getBody() instanceof List<?> events) {
             @SuppressWarnings("unchecked")
             List<Object> all = gathered.getMessage().getBody(List.class);
             all.addAll(events);

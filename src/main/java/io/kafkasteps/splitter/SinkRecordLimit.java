@@ -82,14 +82,7 @@ public final class SinkRecordLimit implements CamelContextAware {
         }
         leaveOutValue(exchange);
         if (sizeOf(m, true, true) > maxRequestSize) {
-            List<String> sourceHeaders = new ArrayList<>();
-            for (String name : m.getHeaders().keySet()) {
-                if (!name.startsWith("dlq.") && headerFilter.applyFilterToCamelHeaders(name, m.getHeader(name), exchange) == false) {
-                    sourceHeaders.add(name);
-                }
-            }
-            sourceHeaders.forEach(m::removeHeader);
-            m.setHeader("dlq.headers.omitted", utf8(sourceHeaders.size() + " source headers: too large for the dead-letter topic"));
+            leaveOutSourceHeaders(exchange);
         }
         if (sizeOf(m, true, true) > maxRequestSize) {
             m.removeHeader(KafkaConstants.KEY);
@@ -105,6 +98,24 @@ public final class SinkRecordLimit implements CamelContextAware {
         m.setBody(null);
         m.setHeader("dlq.value.omitted", utf8((value == null ? 0 : value.length) + " bytes: the record is too large for the dead-letter topic"));
         LOG.warn("dead letter of {} bytes written without its value: too large for the dead-letter topic", value == null ? 0 : value.length);
+    }
+
+    /** The dead-letter topic refused the record (its max.message.bytes): leaves out its value and its source headers. */
+    public void refusedDeadLetter(Exchange exchange) {
+        leaveOutValue(exchange);
+        leaveOutSourceHeaders(exchange);
+    }
+
+    private void leaveOutSourceHeaders(Exchange exchange) {
+        Message m = exchange.getMessage();
+        List<String> sourceHeaders = new ArrayList<>();
+        for (String name : m.getHeaders().keySet()) {
+            if (!name.startsWith("dlq.") && !headerFilter.applyFilterToCamelHeaders(name, m.getHeader(name), exchange)) {
+                sourceHeaders.add(name);
+            }
+        }
+        sourceHeaders.forEach(m::removeHeader);
+        m.setHeader("dlq.headers.omitted", utf8(sourceHeaders.size() + " source headers: too large for the dead-letter topic"));
     }
 
     /** The size the Kafka producer computes for this message as a record. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
@@ -15,7 +16,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
  * record's own content by the broker ({@link RecordTooLargeException}: the topic's
  * {@code max.message.bytes} is below the producer's limit; {@link InvalidRecordException}), the
  * batch records of those events are bad input, to be dead-lettered, and everything else was
- * acknowledged. Any other failure is infrastructure: the send is retried whole.
+ * acknowledged. Any other failure is infrastructure: the send is retried, with only the events
+ * the sink has not acknowledged yet.
  *
  * <p>Why Java: the refused records are known only to the event exchanges of the send, and the
  * Kafka exception that reaches the route is just the last one.
@@ -24,15 +26,43 @@ public final class SinkRejections {
 
     /** The exchange property of a batch record that holds why the sink refused one of its events. */
     public static final String REJECTED = "sinkRejected";
+    private static final String OVERRIDES = "sinkOverrides";
 
-    /** Clears what an earlier attempt marked on the event exchanges, before a send. */
+    /**
+     * Prepares the poll's events for a send attempt: events the sink acknowledged in an earlier
+     * attempt leave the send (a retry sends only what is not on the sink yet), and the rest lose
+     * what the earlier attempt marked on them and get back the per-event topic and timestamp
+     * overrides that camel-kafka removes from a message when it builds its record.
+     */
     public void reset(Exchange exchange) {
-        if (exchange.getMessage().getBody() instanceof List<?> events) {
-            for (Object event : events) {
-                if (event instanceof Exchange e) {
-                    e.setException(null);
+        if (!(exchange.getMessage().getBody() instanceof List<?> events)) {
+            return;
+        }
+        events.removeIf(event -> event instanceof Exchange e && e.getException() == null
+                && e.getMessage().getHeader(KafkaConstants.KAFKA_RECORD_META) != null);
+        for (Object event : events) {
+            if (event instanceof Exchange e) {
+                clear(e);
+            }
+        }
+    }
+
+    private static void clear(Exchange e) {
+        e.setException(null);
+        e.getMessage().removeHeader(KafkaConstants.KAFKA_RECORD_META);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> overrides = e.getProperty(OVERRIDES, Map.class);
+        if (overrides == null) {
+            overrides = new java.util.HashMap<>();
+            for (String name : List.of(KafkaConstants.OVERRIDE_TOPIC, KafkaConstants.OVERRIDE_TIMESTAMP)) {
+                Object value = e.getMessage().getHeader(name);
+                if (value != null) {
+                    overrides.put(name, value);
                 }
             }
+            e.setProperty(OVERRIDES, overrides);
+        } else {
+            overrides.forEach(e.getMessage()::setHeader);
         }
     }
 
@@ -54,8 +84,7 @@ public final class SinkRejections {
             }
             Exception failure = e.getException();
             if (!(failure instanceof RecordTooLargeException || failure instanceof InvalidRecordException)) {
-                reset(exchange);
-                throw failure;
+                throw failure;   // infrastructure: the send is retried; reset() then drops what was acknowledged
             }
             Exchange record = e.getProperty(ConsumedRecord.PROPERTY, Exchange.class);
             if (record != null && !records.containsKey(record)) {
@@ -64,7 +93,6 @@ public final class SinkRejections {
                 order.add(record);
             }
         }
-        reset(exchange);
         for (Exchange record : order) {
             record.setProperty(REJECTED, records.get(record));
         }

@@ -60,5 +60,9 @@ class BatchShapeTest {
         assertThatThrownBy(() -> new BatchShape("$.events[*")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("'$.events[*' is not a valid JSONPath");
         assertThatThrownBy(() -> new BatchShape(" ")).isInstanceOf(IllegalArgumentException.class).hasMessage("is empty");
+        assertThatThrownBy(() -> new BatchShape("$..events")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names more than one place");
+        assertThatThrownBy(() -> new BatchShape("$.events[?(@.fid == 1)]")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names more than one place");
     }
 }

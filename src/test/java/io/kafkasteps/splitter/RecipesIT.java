@@ -50,7 +50,7 @@ class RecipesIT extends SplitterTestBase {
     @Test
     void keep_only_the_events_that_match_a_condition() throws Exception {
         Topics t = Topics.fresh();
-        records.send(t.source(), null, "{\"events\":[{\"id\":\"a\",\"fid\":1},{\"id\":\"b\",\"fid\":2},{\"id\":\"c\",\"fid\":1}]}");
+        records.send(t.source(), null, "{\"events\":[{\"id\":\"a\",\"fid\":1},{\"id\":\"b\",\"fid\":2},\"scalar\",{\"id\":\"c\",\"fid\":1}]}");
         start(apply("keep-matching"), t.settings("$.id"), "batch-to-stream");
         assertThat(values(records.read(t.sink(), 2, WAIT))).containsExactly("{\"id\":\"a\",\"fid\":1}", "{\"id\":\"c\",\"fid\":1}");
         assertThat(Records.eventually(WAIT, () -> records.committed(t.group(), t.source()) == 1)).isTrue();
@@ -73,20 +73,59 @@ class RecipesIT extends SplitterTestBase {
     void send_events_to_different_topics_by_their_content() throws Exception {
         Topics t = Topics.fresh();
         records.createTopics(1, t.sink() + ".r-band");
-        records.send(t.source(), null, "{\"events\":[{\"id\":\"g\",\"fid\":1},{\"id\":\"r\",\"fid\":2},{\"id\":\"g2\",\"fid\":1}]}");
+        records.send(t.source(), null, "{\"events\":[{\"id\":\"g\",\"fid\":1},{\"id\":\"r\",\"fid\":2},[2],{\"id\":\"g2\",\"fid\":1}]}");
         start(apply("route-by-content"), t.settings("$.id"), "batch-to-stream");
-        assertThat(values(records.read(t.sink(), 2, WAIT))).containsExactly("{\"id\":\"g\",\"fid\":1}", "{\"id\":\"g2\",\"fid\":1}");
+        assertThat(values(records.read(t.sink(), 3, WAIT))).containsExactly("{\"id\":\"g\",\"fid\":1}", "[2]", "{\"id\":\"g2\",\"fid\":1}");
         assertThat(values(records.read(t.sink() + ".r-band", 1, WAIT))).containsExactly("{\"id\":\"r\",\"fid\":2}");
         assertThat(Records.eventually(WAIT, () -> records.committed(t.group(), t.source()) == 1)).isTrue();
-        assertThat(records.readToEnd(t.sink())).hasSize(2);
+        assertThat(records.readToEnd(t.sink())).hasSize(3);
+    }
+
+    @Test
+    void routed_events_keep_their_topic_and_are_sent_once_when_the_send_is_retried() throws Exception {
+        Topics t = Topics.fresh();
+        String rBand = t.sink() + ".r-band";   // missing at first: the send is retried until it exists
+        records.send(t.source(), null, "{\"events\":[{\"id\":\"g\",\"fid\":1},{\"id\":\"r\",\"fid\":2},{\"id\":\"g2\",\"fid\":1}]}");
+        Map<String, String> settings = t.settings("$.id");
+        settings.put("splitter.producer.max.block.ms", "500");
+        start(apply("route-by-content"), settings, "batch-to-stream");
+        assertThat(values(records.read(t.sink(), 2, WAIT))).containsExactly("{\"id\":\"g\",\"fid\":1}", "{\"id\":\"g2\",\"fid\":1}");
+        var inflight = app.context().getInflightRepository();
+        assertThat(Records.eventually(WAIT, () -> inflight.browse().stream().anyMatch(e -> e.getDuration() > 2000)))
+                .as("the poll is held and its send retried").isTrue();
+        records.createTopics(1, rBand);
+        assertThat(values(records.read(rBand, 1, WAIT))).containsExactly("{\"id\":\"r\",\"fid\":2}");
+        assertThat(Records.eventually(WAIT, () -> records.committed(t.group(), t.source()) == 1)).isTrue();
+        assertThat(values(records.readToEnd(t.sink()))).as("the retries sent only what was not acknowledged, to its own topic")
+                .containsExactly("{\"id\":\"g\",\"fid\":1}", "{\"id\":\"g2\",\"fid\":1}");
+        assertThat(records.readToEnd(t.dlq())).isEmpty();
+    }
+
+    @Test
+    void stop_before_the_event_split_leaves_out_that_record_and_the_poll_goes_on() throws Exception {
+        Topics t = Topics.fresh();
+        records.send(t.source(), null, "{\"events\":[{\"id\":\"a\"}]}");
+        records.send(t.source(), null, "{\"skip\":true,\"events\":[{\"id\":\"x\"}]}");
+        records.send(t.source(), null, "{\"events\":[{\"id\":\"b\"}]}");
+        Path dir = apply("lineage");
+        insertBefore(dir.resolve("routes/batch-to-stream.camel.yaml"), "# Splitter EIP over the batch: each event in order, as its own record.", """
+                - filter:
+                    simple: "${body[skip]} == true"
+                    steps:
+                      - stop: {}
+                """);
+        start(dir, t.settings("$.id"), "batch-to-stream");
+        assertThat(Records.eventually(WAIT, () -> records.committed(t.group(), t.source()) == 3)).isTrue();
+        assertThat(values(records.readToEnd(t.sink()))).containsExactly("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+        assertThat(records.readToEnd(t.dlq())).isEmpty();
     }
 
     @Test
     void a_key_made_of_two_fields_of_the_event() throws Exception {
         Topics t = Topics.fresh();
-        records.send(t.source(), null, "{\"events\":[{\"objectId\":\"ZTF1\",\"candid\":123},{\"objectId\":\"ZTF2\",\"candid\":456}]}");
+        records.send(t.source(), null, "{\"events\":[{\"objectId\":\"ZTF1\",\"candid\":123},7,{\"objectId\":\"ZTF2\",\"candid\":456}]}");
         start(apply("two-field-key"), t.settings("$.id"), "batch-to-stream");
-        assertThat(records.read(t.sink(), 2, WAIT)).extracting(r -> text(r.key())).containsExactly("ZTF1-123", "ZTF2-456");
+        assertThat(records.read(t.sink(), 3, WAIT)).extracting(r -> text(r.key())).containsExactly("ZTF1-123", null, "ZTF2-456");
     }
 
     @Test
@@ -113,7 +152,6 @@ class RecipesIT extends SplitterTestBase {
         settings.put("alerts.brokers", kafka.bootstrapServers());
         settings.put("alerts.source.topic", second.source());
         settings.put("alerts.sink.topic", second.sink());
-        settings.put("alerts.group.id", second.group());
         settings.put("alerts.batch.path", "$.alerts[*]");
         settings.put("alerts.key.path", "$.oid");
         start(apply("second-pipeline"), settings, "batch-to-stream", "alerts-to-stream");
@@ -121,7 +159,11 @@ class RecipesIT extends SplitterTestBase {
         List<ConsumerRecord<byte[], byte[]>> out = records.read(second.sink(), 2, WAIT);
         assertThat(values(out)).containsExactly("{\"oid\":\"s1\"}", "{\"oid\":\"s2\"}");
         assertThat(out).extracting(r -> text(r.key())).containsExactly("s1", "s2");
-        assertThat(Records.eventually(WAIT, () -> records.committed(second.group(), second.source()) == 1)).isTrue();
+        assertThat(Records.eventually(WAIT, () -> records.committed("alerts-to-stream", second.source()) == 1))
+                .as("the copy's own group, by default").isTrue();
+        records.send(second.source(), "bad", "not json");
+        assertThat(records.read(second.dlq(), 1, WAIT)).as("the copy's own dead-letter topic, by default")
+                .extracting(r -> text(r.key())).containsExactly("bad");
         assertThat(app.context().getRoute("alerts-to-stream")).isNotNull();
         assertThat(Files.readString(work.resolve("application.properties"), UTF_8)).contains("alerts.max.poll.records=");
     }
