@@ -76,8 +76,7 @@ public final class DeadLetterHeaders implements Processor {
         }
         String where = e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-        String reason = "value is not valid JSON: " + original + where;
-        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        return "value is not valid JSON: " + original + where;   // cut to MAX_REASON by reason()
     }
 
     private static byte[] utf8(String text) {

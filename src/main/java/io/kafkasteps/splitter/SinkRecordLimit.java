@@ -64,7 +64,7 @@ public final class SinkRecordLimit implements CamelContextAware {
         for (Object event : events) {
             n++;
             Message m = event instanceof Exchange e ? e.getMessage() : (Message) event;
-            int size = sizeOf(m, true, true);
+            int size = sizeOf(m);
             if (size > maxRequestSize) {
                 throw new BadBatchException("event " + n + " of " + events.size() + " is " + size
                         + " bytes as a record (key, value and headers), larger than a sink record allows ("
@@ -76,15 +76,15 @@ public final class SinkRecordLimit implements CamelContextAware {
     /** Makes a dead letter fit a record: leaves out its value, then its source headers, then its key. */
     public void fitDeadLetter(Exchange exchange) {
         Message m = exchange.getMessage();
-        int size = sizeOf(m, true, true);
+        int size = sizeOf(m);
         if (size <= maxRequestSize) {
             return;
         }
         leaveOutValue(exchange);
-        if (sizeOf(m, true, true) > maxRequestSize) {
+        if (sizeOf(m) > maxRequestSize) {
             leaveOutSourceHeaders(exchange);
         }
-        if (sizeOf(m, true, true) > maxRequestSize) {
+        if (sizeOf(m) > maxRequestSize) {
             m.removeHeader(KafkaConstants.KEY);
             m.setHeader("dlq.key.omitted", utf8("the key is too large for the dead-letter topic"));
         }
@@ -119,12 +119,11 @@ public final class SinkRecordLimit implements CamelContextAware {
     }
 
     /** The size the Kafka producer computes for this message as a record. */
-    int sizeOf(Message m, boolean withKey, boolean withHeaders) {
-        byte[] key = withKey ? KEYS.serialize(null, m.getHeader(KafkaConstants.KEY)) : null;
+    int sizeOf(Message m) {
+        byte[] key = KEYS.serialize(null, m.getHeader(KafkaConstants.KEY));
         Object body = m.getBody();
         byte[] value = body == null ? null : body instanceof byte[] b ? b : m.getBody(byte[].class);
-        Header[] headers = withHeaders ? headers(m) : new Header[0];
-        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, compression, key, value, headers);
+        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, compression, key, value, headers(m));
     }
 
     private Header[] headers(Message m) {
