@@ -38,15 +38,19 @@ class DockerfileTest {
     }
 
     @Test
-    void entrypoint_runs_the_jar_the_build_makes_as_non_root() throws Exception {
+    void entrypoint_runs_the_launcher_script_beside_the_jar_the_build_makes_as_non_root() throws Exception {
         String text = String.join("\n", lines());
         String pom = Files.readString(Path.of("pom.xml"));
         Matcher finalName = Pattern.compile("<finalName>(.+?)</finalName>").matcher(pom);
         assertThat(finalName.find()).isTrue();
         String jar = finalName.group(1) + ".jar";
-        assertThat(text).contains("COPY --from=build /build/target/" + jar + " ");
+        assertThat(text).contains("COPY --from=build /build/target/" + jar + " ./" + jar);
         assertThat(text).contains("COPY --from=build /build/target/lib ./lib");
-        assertThat(text).containsPattern("ENTRYPOINT \\[.*\"-jar\", \"/app/" + Pattern.quote(jar) + "\"\\]");
+        assertThat(text).contains("COPY bin/kafka-steps ./bin/kafka-steps");
+        assertThat(text).contains("ENTRYPOINT [\"/app/bin/kafka-steps\"]");
+        // the script finds the jar one folder up from itself: /app/bin/.. in the image
+        assertThat(Files.readString(Path.of("bin/kafka-steps"))).contains("\"$here/../" + jar + "\"");
+        assertThat(Files.isExecutable(Path.of("bin/kafka-steps"))).isTrue();
         assertThat(text).containsPattern("(?m)^USER (?!root|0\\b)\\S+");
         assertThat(pom).contains("<classpathPrefix>lib/</classpathPrefix>");
     }
@@ -61,11 +65,13 @@ class DockerfileTest {
         String text = String.join("\n", lines());
         String port = managementPort();
         assertThat(text).contains("EXPOSE " + port);
-        Matcher health = Pattern.compile("HEALTHCHECK[^\\n]*\\\\\\s*\\n\\s*CMD \\[\"java\", \"-cp\", \"/app/kafka-steps.jar\", \"([\\w.]+)\", \"http://127.0.0.1:(\\d+)(/observe/health/ready)\"\\]")
+        Matcher health = Pattern.compile("HEALTHCHECK[^\\n]*\\\\\\s*\\n\\s*CMD \\[\"java\", \"-cp\", \"/app/kafka-steps.jar\", \"([\\w.]+)\"\\]")
                 .matcher(text);
-        assertThat(health.find()).as("HEALTHCHECK runs the probe against readiness").isTrue();
-        assertThat(Class.forName(health.group(1))).isNotNull();
-        assertThat(health.group(2)).isEqualTo(port);
+        assertThat(health.find()).as("HEALTHCHECK runs the probe").isTrue();
+        assertThat(health.group(1)).isEqualTo(io.kafkasteps.ops.HealthProbe.class.getName());
+        assertThat(io.kafkasteps.ops.HealthProbe.readiness(java.util.Map.of()))
+                .as("without a URL the probe asks readiness on the application's port").isEqualTo("http://127.0.0.1:" + port + "/observe/health/ready");
+        assertThat(io.kafkasteps.ops.HealthProbe.readiness(java.util.Map.of("CAMEL_MANAGEMENT_PORT", "9999"))).contains(":9999/");
     }
 
     @Test

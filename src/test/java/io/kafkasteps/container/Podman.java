@@ -1,0 +1,114 @@
+package io.kafkasteps.container;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The podman CLI as this machine needs it (field notes 8): the runc runtime and explicit ulimits
+ * below the machine's hard ones. Builds the project's image from its unchanged Dockerfile, on
+ * stand-in bases made from Debian's packages ({@code src/test/container/stand-in-bases.sh}).
+ */
+final class Podman {
+
+    static final String IMAGE = "localhost/kafka-steps:image-it";
+    private static final List<String> LIMITS = List.of("--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096");
+
+    /** A command's exit code, standard output and standard error (podman writes its warnings there). */
+    record Result(int exit, String out, String err) {
+        Result orFail(String what) {
+            if (exit != 0) {
+                String[] lines = (out + "\n" + err).split("\n");
+                throw new IllegalStateException(what + " failed (exit " + exit + "):\n"
+                        + String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 40), lines.length)));
+            }
+            return this;
+        }
+    }
+
+    private Podman() {
+    }
+
+    /** Stand-in bases, then the image: {@code podman build} of the Dockerfile as it is. Returns the seconds the build took. */
+    static double buildImage() {
+        run(Duration.ofMinutes(10), "bash", "src/test/container/stand-in-bases.sh").orFail("stand-in base images");
+        long start = System.nanoTime();
+        List<String> build = new ArrayList<>(List.of("podman", "--runtime", "runc", "build", "--format", "docker", "--pull=never",
+                "--network", "host"));
+        build.addAll(LIMITS);
+        // The host's Maven repository as a build cache for the build stage: the Dockerfile is unchanged,
+        // only what `mvn dependency:go-offline` would download is already there.
+        build.addAll(List.of("-v", Path.of(System.getProperty("user.home"), ".m2").toAbsolutePath() + ":/root/.m2", "-t", IMAGE, "."));
+        run(Duration.ofMinutes(15), build.toArray(String[]::new)).orFail("podman build");
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** {@code podman run -d} on the host network; returns the container's name. */
+    static String start(String name, Map<String, String> env, List<String> volumes, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", "runc", "run", "-d", "--name", name, "--network", "host"));
+        cmd.addAll(LIMITS);
+        env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
+        volumes.forEach(v -> cmd.addAll(List.of("-v", v)));
+        cmd.add(IMAGE);
+        cmd.addAll(List.of(args));
+        run(Duration.ofMinutes(1), cmd.toArray(String[]::new)).orFail("podman run " + name);
+        return name;
+    }
+
+    static Result podman(Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", "runc"));
+        cmd.addAll(List.of(args));
+        return run(timeout, cmd.toArray(String[]::new));
+    }
+
+    /** {@code podman rm -f}, ignoring a container that is not there. */
+    static void remove(String name) {
+        podman(Duration.ofMinutes(1), "rm", "-f", "-t", "0", name);
+    }
+
+    static String logs(String name) {
+        Result r = podman(Duration.ofSeconds(30), "logs", name);
+        return r.out() + r.err();
+    }
+
+    static Result run(Duration timeout, String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            // read while it runs: a full pipe would block the process
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            Thread outReader = drain(p.getInputStream(), out);
+            Thread errReader = drain(p.getErrorStream(), err);
+            boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            outReader.join(5000);
+            errReader.join(5000);
+            String errText = err.toString(StandardCharsets.UTF_8) + (ended ? "" : "\n(timed out after " + timeout + ")");
+            return new Result(ended ? p.exitValue() : -1, out.toString(StandardCharsets.UTF_8), errText);
+        } catch (IOException e) {
+            return new Result(-1, "", String.join(" ", cmd) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "", "interrupted");
+        }
+    }
+
+    private static Thread drain(java.io.InputStream in, java.io.OutputStream to) {
+        Thread t = new Thread(() -> {
+            try {
+                in.transferTo(to);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.start();
+        return t;
+    }
+}
