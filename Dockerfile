@@ -25,14 +25,9 @@ COPY --from=build /build/target/kafka-steps.jar ./kafka-steps.jar
 COPY bin/kafka-steps ./bin/kafka-steps
 COPY routes ./routes
 COPY application.properties ./application.properties
-# Class-data sharing: a training run starts both routes (against no broker: nothing is read or
-# written) and stops after 5 s; the classes it loaded go to /app/kafka-steps.jsa, which
-# bin/kafka-steps maps at every start (about 1 s less to start, BENCHMARKS.md).
-RUN SPLITTER_BROKERS=127.0.0.1:9 SPLITTER_SOURCE_TOPIC=cds SPLITTER_SINK_TOPIC=cds.out \
-    SPLITTER_BATCH_PATH='$.events[*]' CONSUMER_SERVER=127.0.0.1:9 PRODUCER_SERVER=127.0.0.1:9 \
-    CONSUMER_TOPICS=cds CONSUMER_GROUP_ID=cds JAVA_OPTS=-XX:ArchiveClassesAtExit=/app/kafka-steps.jsa \
-    /app/bin/kafka-steps batch-to-stream reflector --set camel.main.duration-max-seconds=5 --set camel.management.port=0 >/tmp/cds.log 2>&1 \
-    && test -s /app/kafka-steps.jsa && rm /tmp/cds.log || { tail -20 /tmp/cds.log; exit 1; }
+# Class-data sharing: a 5 s training run against no broker writes the classes both routes load to
+# /app/kafka-steps.jsa, which bin/kafka-steps maps at every start (about 1 s less, BENCHMARKS.md).
+RUN /app/bin/kafka-steps --make-class-archive
 USER 10001
 # Management port: /observe/health/live, /observe/health/ready, /observe/metrics. The health
 # check asks readiness on CAMEL_MANAGEMENT_PORT (default 9876).

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -80,7 +81,7 @@ public final class Bench {
     final long splitterEvents;
     final int[] batchSizes = {10, 100, 1000};
     final int eventBytes = 300;
-    final int[] recordSizes = {500, 5000};
+    final int[] recordSizes = {500, 5000, 80000};
     final Map<Integer, Long> reflectorRecords = new LinkedHashMap<>();
     final Duration cap;
 
@@ -106,6 +107,8 @@ public final class Bench {
         splitterEvents = Long.parseLong(o.getOrDefault("splitter-events", quick ? "50000" : "150000"));
         reflectorRecords.put(500, Long.parseLong(o.getOrDefault("records-500", quick ? "100000" : "500000")));
         reflectorRecords.put(5000, Long.parseLong(o.getOrDefault("records-5000", quick ? "10000" : "50000")));
+        // 80 KB: a ZTF or LSST alert with its image cutouts (60-100 KB)
+        reflectorRecords.put(80000, Long.parseLong(o.getOrDefault("records-80000", quick ? "2000" : "10000")));
         cap = Duration.ofSeconds(Long.parseLong(o.getOrDefault("cap-seconds", quick ? "30" : "40")));
     }
 
@@ -187,18 +190,19 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------
 
     void ceiling() throws Exception {
-        int[] sizes = {eventBytes, 500, 5000};
+        int[] sizes = {eventBytes, 500, 5000, 80000};
         for (int r = 1; r <= runs; r++) {
             for (int size : sizes) {
                 long n = size == eventBytes ? splitterEvents : reflectorRecords.get(size);
-                String batch = size == eventBytes ? "16384" : "262144";
+                Map<String, Object> tuning = size == eventBytes ? Settings.splitterProducerTuning() : Settings.reflectorProducerTuning();
                 String topic = "ceiling-" + size + "-r" + r + "-" + (seq++);
                 createTopic(A, topic, PARTITIONS, false);
                 log("ceiling: ProducerPerformance %d x %d B (run %d)", n, size, r);
-                String out = runTool("ProducerPerformance-" + size + "-r" + r, List.of(
+                List<String> tool = new ArrayList<>(List.of(
                         "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", "" + n,
-                        "--record-size", "" + size, "--throughput", "-1", "--producer-props", "bootstrap.servers=" + A,
-                        "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=" + batch, "compression.type=none"));
+                        "--record-size", "" + size, "--throughput", "-1", "--producer-props", "bootstrap.servers=" + A));
+                tuning.forEach((k, v) -> tool.add(k + "=" + v));
+                String out = runTool("ProducerPerformance-" + size + "-r" + r, tool);
                 Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec.*?([\\d.]+) ms avg latency, ([\\d.]+) ms max latency")
                         .matcher(lastMatchingLine(out, "records sent"));
                 if (m.find()) {
@@ -336,12 +340,8 @@ public final class Bench {
                 "refresh.topics.interval.seconds=600",
                 "refresh.groups.enabled=false",
                 // the same producer settings as the reflector and the raw loop
-                "dst.producer.acks=all",
-                "dst.producer.enable.idempotence=true",
-                "dst.producer.linger.ms=5",
-                "dst.producer.batch.size=262144",
-                "dst.producer.compression.type=none",
-                "dst.producer.max.request.size=1048576",
+                Settings.reflectorProducerTuning().entrySet().stream().map(e -> "dst.producer." + e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("\n")),
                 alias + ".consumer.max.poll.records=" + Settings.REFLECTOR_MAX_POLL_RECORDS,
                 alias + ".consumer.auto.offset.reset=earliest",
                 "");
@@ -681,14 +681,24 @@ public final class Bench {
     // Processes
     // ------------------------------------------------------------------------------------------
 
+    /** kafka-steps as its users start it: bin/kafka-steps, with its JVM options; --app-jvm goes in JAVA_OPTS. */
     Process launchApp(String logName, String route, Map<String, String> env) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(appJvm.stream().map(s -> s.replace("{log}", logs.resolve(logName).toString())).toList());
-        cmd.addAll(List.of("-jar", repo.resolve("target/kafka-steps.jar").toString(), route));
+        List<String> cmd = List.of(repo.resolve("bin/kafka-steps").toString(), route);
         Map<String, String> all = new LinkedHashMap<>(env);
         all.putAll(appEnv);
+        all.put("JAVA", java);
+        all.put("JAVA_OPTS", String.join(" ", appJvm.stream().map(s -> s.replace("{log}", logs.resolve(logName).toString())).toList()));
         return launch(logName, cmd, all, repo);
+    }
+
+    /** The JVM options bin/kafka-steps gives kafka-steps, as the script says them. */
+    static String launcherOptions(Path repo) {
+        try {
+            Matcher m = Pattern.compile("(?m)^options=\"([^\"]+)\"").matcher(Files.readString(repo.resolve("bin/kafka-steps")));
+            return m.find() ? m.group(1) : "?";
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     List<String> peerCmd(String main, String... args) {
