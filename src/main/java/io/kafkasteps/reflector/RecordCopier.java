@@ -1,39 +1,59 @@
 package io.kafkasteps.reflector;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.OptionalLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Copies one polled batch of records to the sink cluster exactly as they are: key, value, every
- * header in order (duplicates included) and the timestamp, as raw bytes. Camel's Kafka producer
- * maps headers through a case-insensitive map, which loses order, duplicates and {@code kafka.*}
- * names; this sends each record's original Kafka headers instead. All records are sent before
- * any is waited for (pipelined); the batch completes only when the sink acknowledged every one,
- * and fails with the first error otherwise, so its offsets are never committed past a loss.
+ * Copies polled records to the sink cluster exactly as they are (key, value, every header in
+ * order with duplicates, the timestamp, as raw bytes) and commits their source offsets once the
+ * sink acknowledged them. Java because Camel's Kafka producer maps headers through a
+ * case-insensitive map (losing order, duplicates and {@code kafka.*} names) and its endpoint
+ * waits for each exchange; YAML cannot keep sends outstanding across polls.
+ *
+ * <p>Pipelined: a poll's records are sent and the next poll is fetched while their
+ * acknowledgements are outstanding. Each poll first commits, per partition, up to the first record
+ * not yet acknowledged ({@link InFlightRecords}); when the consumer has caught up (no lag on any
+ * partition it owns) or the records in flight exceed {@code maxInFlightBytes}, it waits for the
+ * sink and commits at once. A failed send fails the exchange, so the route's error handler retries
+ * it with backoff: the retry sends the failed record and every later one of its partition again,
+ * in order, and nothing is committed past a record the sink has not acknowledged.
  */
 public final class RecordCopier implements Processor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RecordCopier.class);
+    private static final String SENT = "kafkaSteps.copySent";
+
     private final Map<String, Object> config = new HashMap<>();
+    private final InFlightRecords<ProducerRecord<byte[], byte[]>> inFlight = new InFlightRecords<>();
     private String topic;
     private boolean keepTimestamp = true;
     private boolean keepPartition;
+    private long maxInFlightBytes = 32L * 1024 * 1024;
+    private long closeTimeoutMs = 5000;
     private KafkaProducer<byte[], byte[]> producer;
-    private final LongAdder records = new LongAdder();
-    private final LongAdder bytes = new LongAdder();
+    private Consumer<?, ?> consumer;
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -57,6 +77,16 @@ public final class RecordCopier implements Processor {
         this.keepPartition = keepPartition;
     }
 
+    /** Bytes (keys and values) sent and not yet acknowledged before a poll waits for the sink. */
+    public void setMaxInFlightBytes(long maxInFlightBytes) {
+        this.maxInFlightBytes = maxInFlightBytes;
+    }
+
+    /** Longest wait of the producer's close for outstanding sends at shutdown (ms). */
+    public void setCloseTimeoutMs(long closeTimeoutMs) {
+        this.closeTimeoutMs = closeTimeoutMs;
+    }
+
     public void start() {
         Map<String, Object> props = new HashMap<>();
         config.forEach((k, v) -> {
@@ -69,19 +99,12 @@ public final class RecordCopier implements Processor {
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Closes the producer within the close timeout, also while the sink is down: what is not acknowledged is not committed. */
     public void stop() {
         if (producer != null) {
-            producer.close();
+            producer.close(Duration.ofMillis(closeTimeoutMs));
             producer = null;
         }
-    }
-
-    public long records() {
-        return records.sum();
-    }
-
-    public long bytes() {
-        return bytes.sum();
     }
 
     @Override
@@ -90,24 +113,89 @@ public final class RecordCopier implements Processor {
         if (batch == null || batch.isEmpty()) {
             return;
         }
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long size = 0;
-        for (Object item : batch) {
-            ProducerRecord<byte[], byte[]> record = toRecord(((Exchange) item).getMessage());
-            size += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-            producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    failure.compareAndSet(null, error);
-                }
-            });
+        Consumer<?, ?> polledBy = consumerOf(((Exchange) batch.get(0)).getMessage());
+        if (polledBy != consumer) {
+            // The route started again (a new topic set, a restart): the new consumer reads from the committed
+            // offsets, so what the old one had in flight is read again. Let it land, then forget it.
+            producer.flush();
+            inFlight.clear();
+            consumer = polledBy;
         }
-        // Waits until every record above is acknowledged or has failed (bounded by delivery.timeout.ms).
-        producer.flush();
-        if (failure.get() != null) {
-            throw failure.get();
+        settle();
+        if (exchange.getProperty(SENT) == null) {
+            for (Object item : batch) {
+                Message m = ((Exchange) item).getMessage();
+                ProducerRecord<byte[], byte[]> record = toRecord(m);
+                TopicPartition source = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
+                        m.getHeader(KafkaConstants.PARTITION, Integer.class));
+                int bytes = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+                send(inFlight.add(source, m.getHeader(KafkaConstants.OFFSET, Long.class), record, bytes));
+            }
+            exchange.setProperty(SENT, Boolean.TRUE);
         }
-        records.add(batch.size());
-        bytes.add(size);
+        if (caughtUp() || inFlight.bytes() > maxInFlightBytes) {
+            producer.flush();
+            settle();
+        }
+    }
+
+    /** Commits what the sink acknowledged; after a failed send, sends again from it and fails when that fails too. */
+    private void settle() throws Exception {
+        inFlight.retainOnly(consumer.assignment());
+        Exception failure = inFlight.firstFailure();
+        if (failure != null) {
+            producer.flush();
+            List<InFlightRecords.Entry<ProducerRecord<byte[], byte[]>>> again = inFlight.resendFromFirstFailure();
+            LOG.info("reflector: sending {} records again, from the first the sink did not acknowledge ({})", again.size(), failure.getMessage());
+            again.forEach(this::send);
+            producer.flush();
+        }
+        commit(inFlight.takeCommittable());
+        failure = inFlight.firstFailure();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A send that fails at once (the producer closed, a record it refuses) fails its entry like a refused one. */
+    private void send(InFlightRecords.Entry<ProducerRecord<byte[], byte[]>> entry) {
+        try {
+            producer.send(entry.record, entry);
+        } catch (RuntimeException e) {
+            entry.onCompletion(null, e);
+        }
+    }
+
+    private void commit(Map<TopicPartition, Long> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        offsets.forEach((tp, offset) -> commits.put(tp, new OffsetAndMetadata(offset)));
+        try {
+            consumer.commitSync(commits);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn("commit of {} refused after a rebalance; its new owner reads those records again: {}", commits.keySet(), e.getMessage());
+        }
+    }
+
+    /** No lag on any partition the consumer owns: nothing more is coming now, so wait for the sink and commit. */
+    private boolean caughtUp() {
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent() && lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Consumer<?, ?> consumerOf(Message m) {
+        Object commit = m.getHeader(KafkaConstants.MANUAL_COMMIT);
+        if (commit instanceof DefaultKafkaManualCommit manual) {
+            return manual.getCamelExchangePayload().consumer;
+        }
+        throw new IllegalStateException("no manual commit on the consumed records: the reflector's consumer needs allowManualCommit=true");
     }
 
     ProducerRecord<byte[], byte[]> toRecord(Message m) {

@@ -29,6 +29,8 @@ public final class ReflectorConfig {
         }
         c.bool("reflector.keep.original.timestamp");
         c.bool("reflector.keep.partition");
+        c.positive("reflector.max.in.flight.bytes");
+        c.positive("reflector.producer.close.timeout.ms");
         ClientSecurity.check(c, "reflector.consumer");
         ClientSecurity.check(c, "reflector.producer");
         return c.problems();
