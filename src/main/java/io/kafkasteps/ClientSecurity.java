@@ -98,6 +98,18 @@ public final class ClientSecurity {
         return props;
     }
 
+    /**
+     * Kafka client properties of one connection, for the clients built in Java: the bootstrap
+     * servers under {@code serversKey} and the security of {@code prefix}, with what follows from a
+     * username and password ({@link #derived}) applied, as the routes get them.
+     */
+    public static Map<String, Object> connection(Settings s, String prefix, String serversKey) {
+        Settings all = s.withCommandLine(derived(s, prefix));
+        Map<String, Object> props = clientProperties(all, prefix);
+        props.put("bootstrap.servers", all.get(serversKey, ""));
+        return props;
+    }
+
     private static void put(Map<String, Object> props, String key, String value) {
         if (value != null && !value.isEmpty()) {
             props.put(key, value);

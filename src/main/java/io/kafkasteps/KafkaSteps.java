@@ -75,9 +75,7 @@ public final class KafkaSteps {
     /** What must happen once, before the routes consume: the splitter's --reset. */
     private void beforeStart() {
         if (routes.contains("batch-to-stream") && Boolean.parseBoolean(settings.get("splitter.reset", "false"))) {
-            Map<String, Object> client = new java.util.HashMap<>(ClientSecurity.clientProperties(settings, "splitter"));
-            client.put("bootstrap.servers", settings.get("splitter.brokers"));
-            GroupRewind.toEarliest(client,
+            GroupRewind.toEarliest(ClientSecurity.connection(settings, "splitter", "splitter.brokers"),
                     settings.get("splitter.group.id"), settings.get("splitter.source.topic"), Duration.ofSeconds(30));
         }
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.kafkasteps.reflector.ReflectorConfig;
+import io.kafkasteps.reflector.ReflectorVerify;
 import io.kafkasteps.splitter.SplitterConfig;
 
 /**
@@ -36,7 +37,12 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        logLevels(System.getenv()).forEach(System::setProperty);
+        Map<String, String> levels = logLevels(System.getenv());
+        if (java.util.Arrays.asList(args).contains("--verify")) {
+            // A report, not a log: the Kafka client's reconnect warnings would bury it (a failure is one line).
+            levels.putIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
+        levels.forEach(System::setProperty);
         System.exit(new Launcher(System.getenv(), System.out, System.err).run(args));
     }
 
@@ -88,6 +94,9 @@ public final class Launcher {
         if (cl.printTopics()) {
             return printTopics(cl, settings);
         }
+        if (cl.verify()) {
+            return verify(cl, settings);
+        }
         List<String> routes = cl.routes().isEmpty() ? defaultRoutes(settings) : cl.routes();
         if (routes.isEmpty()) {
             problems.add("no route named: give batch-to-stream and/or reflector (or set kafka.steps.routes)");
@@ -107,8 +116,7 @@ public final class Launcher {
         }
         problems.addAll(KafkaSteps.missingRouteFiles(routes.stream().filter(ROUTES::containsKey).toList(), cl.routesDir()));
         if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("kafka-steps: " + p));
-            return CONFIG_ERROR;
+            return refuse(problems);
         }
         try {
             new KafkaSteps(routes, cl.routesDir(), settings).run();
@@ -126,20 +134,46 @@ public final class Launcher {
     /** --print-topics: the reflector's topic set at an instant, one per line; no connection. */
     private int printTopics(CommandLine cl, Settings settings) {
         List<String> problems = new ArrayList<>(ReflectorConfig.topicProblems(settings));
-        java.time.Instant at = java.time.Instant.now();
-        if (cl.at() != null) {
-            try {
-                at = java.time.Instant.parse(cl.at());
-            } catch (java.time.format.DateTimeParseException e) {
-                problems.add("--at '" + cl.at() + "' is not an instant such as 2026-12-31T23:30:00Z");
-            }
-        }
+        java.time.Instant at = instant("--at", cl.at(), "2026-12-31T23:30:00Z", problems);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("kafka-steps: " + p));
-            return CONFIG_ERROR;
+            return refuse(problems);
         }
-        ReflectorConfig.strategy(settings).at(at).forEach(out::println);
+        ReflectorConfig.strategy(settings).at(at == null ? java.time.Instant.now() : at).forEach(out::println);
         return OK;
+    }
+
+    /** --verify: the reflector's copy of its topic set of now, compared record by record; see {@link ReflectorVerify}. */
+    private int verify(CommandLine cl, Settings settings) {
+        List<String> problems = new ArrayList<>(ReflectorConfig.verifyProblems(settings));
+        java.time.Instant since = instant("--since", cl.since(), "2026-12-01T00:00:00Z", problems);
+        if (!problems.isEmpty()) {
+            return refuse(problems);
+        }
+        try {
+            return new ReflectorVerify(settings, out).run(java.time.Instant.now(), since).ok() ? OK : FAILED;
+        } catch (IllegalStateException e) {
+            err.println("kafka-steps: verify: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** Configuration mistakes: one line each, exit code 2. */
+    private int refuse(List<String> problems) {
+        problems.forEach(p -> err.println("kafka-steps: " + p));
+        return CONFIG_ERROR;
+    }
+
+    /** An option's instant, or null when not given; a problem when it is not one. */
+    private static java.time.Instant instant(String option, String value, String example, List<String> problems) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add(option + " '" + value + "' is not an instant such as " + example);
+            return null;
+        }
     }
 
     private static List<String> defaultRoutes(Settings settings) {

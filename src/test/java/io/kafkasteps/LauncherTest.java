@@ -1,31 +1,17 @@
 package io.kafkasteps;
 
+import static io.kafkasteps.testing.LauncherRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkasteps.testing.LauncherRun;
 import org.junit.jupiter.api.Test;
 
 /** Configuration mistakes end the start-up with one line per problem and exit code 2, before connecting. */
 class LauncherTest {
-
-    record Result(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
-    private static Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Launcher(env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** A complete splitter configuration pointing at a port nothing listens on: any connection would hang. */
     private static Map<String, String> valid() {
@@ -37,7 +23,7 @@ class LauncherTest {
         return env;
     }
 
-    private static Result withEnv(String name, String value) {
+    private static LauncherRun withEnv(String name, String value) {
         Map<String, String> env = valid();
         if (value == null) {
             env.remove(name);
@@ -49,7 +35,7 @@ class LauncherTest {
 
     @Test
     void missing_source_topic_names_the_setting_and_its_env_variable() {
-        Result r = withEnv("SPLITTER_SOURCE_TOPIC", null);
+        LauncherRun r = withEnv("SPLITTER_SOURCE_TOPIC", null);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errLines()).containsExactly(
                 "kafka-steps: splitter.source.topic (env SPLITTER_SOURCE_TOPIC) is required: the topic that holds the batches");
@@ -63,7 +49,7 @@ class LauncherTest {
         env.put("SPLITTER_RESET", "yes");
         env.put("SPLITTER_BROKERS", "no-port");
         env.put("SPLITTER_MAX_POLL_RECORDS", "0");
-        Result r = run(env, "batch-to-stream");
+        LauncherRun r = run(env, "batch-to-stream");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(5).allMatch(l -> l.startsWith("kafka-steps: splitter."));
         assertThat(r.err())
@@ -77,24 +63,24 @@ class LauncherTest {
 
     @Test
     void sink_equal_to_source_is_refused() {
-        Result r = withEnv("SPLITTER_SINK_TOPIC", "batches");
+        LauncherRun r = withEnv("SPLITTER_SINK_TOPIC", "batches");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("splitter.sink.topic (env SPLITTER_SINK_TOPIC) must differ from splitter.source.topic");
     }
 
     @Test
     void invalid_topic_name_is_refused() {
-        Result r = withEnv("SPLITTER_SINK_TOPIC", "bad topic!");
+        LauncherRun r = withEnv("SPLITTER_SINK_TOPIC", "bad topic!");
         assertThat(r.err()).contains("splitter.sink.topic (env SPLITTER_SINK_TOPIC) is not a valid topic name: 'bad topic!'");
         assertThat(r.err()).contains("splitter.dlq.topic (env SPLITTER_DLQ_TOPIC) is not a valid topic name: 'bad topic!.dlq'");
     }
 
     @Test
     void unknown_route_and_unknown_option_are_refused_with_usage() {
-        Result route = run(valid(), "batch-to-strem");
+        LauncherRun route = run(valid(), "batch-to-strem");
         assertThat(route.code()).isEqualTo(2);
         assertThat(route.err()).contains("unknown route 'batch-to-strem': known routes are batch-to-stream");
-        Result option = run(valid(), "batch-to-stream", "--rest");
+        LauncherRun option = run(valid(), "batch-to-stream", "--rest");
         assertThat(option.code()).isEqualTo(2);
         assertThat(option.err()).startsWith("kafka-steps: unknown option '--rest'").contains("usage: kafka-steps");
     }
@@ -102,21 +88,21 @@ class LauncherTest {
     @Test
     void no_route_named_is_an_error_and_help_is_not() {
         assertThat(run(valid()).code()).isEqualTo(2);
-        Result help = run(valid(), "--help");
+        LauncherRun help = run(valid(), "--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("usage: kafka-steps ROUTE...");
     }
 
     @Test
     void command_line_set_wins_over_the_environment() {
-        Result r = run(valid(), "batch-to-stream", "--set", "splitter.source.topic=", "--set", "splitter.batch.path=$.x[");
+        LauncherRun r = run(valid(), "batch-to-stream", "--set", "splitter.source.topic=", "--set", "splitter.batch.path=$.x[");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("splitter.source.topic (env SPLITTER_SOURCE_TOPIC) is required");
     }
 
     @Test
     void missing_route_file_is_reported() {
-        Result r = run(valid(), "batch-to-stream", "--routes", "no-such-dir");
+        LauncherRun r = run(valid(), "batch-to-stream", "--routes", "no-such-dir");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("route file no-such-dir/batch-to-stream.camel.yaml does not exist");
     }
@@ -134,7 +120,7 @@ class LauncherTest {
     @Test
     void print_topics_prints_the_set_at_an_instant_and_exits_without_connecting() {
         Map<String, String> env = Map.of("TOPIC_STRATEGY_FORMAT", "ztf_%s_programid1,ztf_%s_programid3");
-        Result r = run(env, "reflector", "--print-topics", "--at", "2026-12-31T23:30:00Z");
+        LauncherRun r = run(env, "reflector", "--print-topics", "--at", "2026-12-31T23:30:00Z");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().toList()).containsExactly(
                 "ztf_20261230_programid1", "ztf_20261230_programid3",
@@ -145,7 +131,7 @@ class LauncherTest {
     @Test
     void print_topics_of_a_fixed_list_and_a_bad_instant() {
         assertThat(run(Map.of("CONSUMER_TOPICS", "a,b"), "reflector", "--print-topics").out().lines().toList()).containsExactly("a", "b");
-        Result bad = run(Map.of("CONSUMER_TOPICS", "a"), "reflector", "--print-topics", "--at", "tomorrow");
+        LauncherRun bad = run(Map.of("CONSUMER_TOPICS", "a"), "reflector", "--print-topics", "--at", "tomorrow");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--at 'tomorrow' is not an instant");
     }
@@ -155,14 +141,14 @@ class LauncherTest {
         for (String name : List.of("CONSUMER_SERVER", "CONSUMER_GROUP_ID", "PRODUCER_SERVER")) {
             Map<String, String> env = reflector();
             env.remove(name);
-            Result r = run(env, "reflector");
+            LauncherRun r = run(env, "reflector");
             assertThat(r.code()).as(name).isEqualTo(2);
             assertThat(r.errLines()).as(name).hasSize(1);
             assertThat(r.err()).as(name).contains("(env " + name + ") is required");
         }
         Map<String, String> neither = reflector();
         neither.remove("TOPIC_STRATEGY_FORMAT");
-        Result r = run(neither, "reflector");
+        LauncherRun r = run(neither, "reflector");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("reflector.topic.strategy.format (env TOPIC_STRATEGY_FORMAT) or reflector.consumer.topics (env CONSUMER_TOPICS) is required");
     }
@@ -175,7 +161,7 @@ class LauncherTest {
         env.put("CONSUME_MESSAGES", "-5");
         env.put("TOPIC_STRATEGY_CHANGE_HOUR", "24");
         env.put("PRODUCER_USERNAME", "alice");
-        Result r = run(env, "reflector");
+        LauncherRun r = run(env, "reflector");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
                 .contains("(env KEEP_ORIGINAL_TIMESTAMP) must be true or false, not 'nope'")

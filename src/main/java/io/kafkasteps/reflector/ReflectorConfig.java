@@ -22,6 +22,36 @@ public final class ReflectorConfig {
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);
         topicChecks(c);
+        copyChecks(c);
+        return c.problems();
+    }
+
+    /**
+     * The checks --verify needs: both clusters, the topics and how they are copied; no consumer
+     * group (it reads with its own, group-less consumers).
+     */
+    public static List<String> verifyProblems(Settings settings) {
+        Checks c = new Checks(settings);
+        c.brokers("reflector.consumer.server");
+        topicChecks(c);
+        copyChecks(c);
+        if (c.value("reflector.verify.timeout.ms") != null) {
+            c.wholeNumber("reflector.verify.timeout.ms", 100, 3_600_000);
+        }
+        return c.problems();
+    }
+
+    /** Kafka client properties (bootstrap servers, security) of the source cluster, as the route's consumer has them. */
+    public static java.util.Map<String, Object> sourceClient(Settings settings) {
+        return ClientSecurity.connection(settings, "reflector.consumer", "reflector.consumer.server");
+    }
+
+    /** Kafka client properties (bootstrap servers, security) of the sink cluster, as the route's reflectorSink bean has them. */
+    public static java.util.Map<String, Object> sinkClient(Settings settings) {
+        return ClientSecurity.connection(settings, "reflector.producer", "reflector.producer.server");
+    }
+
+    private static void copyChecks(Checks c) {
         c.brokers("reflector.producer.server");
         String topic = c.value("reflector.producer.topic");
         if (topic != null && !topic.isEmpty()) {
@@ -33,7 +63,6 @@ public final class ReflectorConfig {
         c.positive("reflector.producer.close.timeout.ms");
         ClientSecurity.check(c, "reflector.consumer");
         ClientSecurity.check(c, "reflector.producer");
-        return c.problems();
     }
 
     /** Settings that follow from others: the SASL settings of each side. */

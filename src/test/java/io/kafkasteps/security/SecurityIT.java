@@ -12,6 +12,7 @@ import java.util.Map;
 import io.kafkasteps.Settings;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
+import io.kafkasteps.testing.LauncherRun;
 import io.kafkasteps.testing.Records;
 import io.kafkasteps.testing.RunningApp;
 import io.kafkasteps.testing.TestCertificates;
@@ -139,5 +140,8 @@ class SecurityIT {
         try (RunningApp app = RunningApp.start(s, "reflector")) {
             assertThat(Records.values(records.read("secure-dst", 1, WAIT))).isEqualTo(List.of("raw"));
         }
+        LauncherRun verify = LauncherRun.withSettings(s, "reflector", "--verify");
+        assertThat(verify.code()).as("--verify reads each side as the reflector does: " + verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("copied 1, missing 0, extra 0, different 0");
     }
 }
