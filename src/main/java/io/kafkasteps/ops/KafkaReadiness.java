@@ -16,8 +16,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * Readiness of one route: DOWN until its consumer has joined its group (the Kafka client's own
- * {@code join-total} metric), and while its sink cluster does not answer. The sink is probed
- * with a describe-cluster call, at most every few seconds, so an idle route still knows.
+ * {@code join-total} metric), while its sink cluster does not answer, and while a
+ * {@link ReadinessHold} given to it holds (a partition the route stopped copying). The sink is
+ * probed with a describe-cluster call, at most every few seconds, so an idle route still knows.
  */
 public final class KafkaReadiness extends AbstractHealthCheck {
 
@@ -29,6 +30,7 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     private Admin admin;
     private long lastProbe;
     private String sinkProblem = "not probed yet";
+    private ReadinessHold hold;
 
     /**
      * @param route            route id, names the check
@@ -59,6 +61,11 @@ public final class KafkaReadiness extends AbstractHealthCheck {
         return config;
     }
 
+    /** Also DOWN while this holds, with its reason. */
+    public void setHold(ReadinessHold hold) {
+        this.hold = hold;
+    }
+
     @Override
     public boolean isLiveness() {
         return false;
@@ -67,6 +74,11 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("consumer.client.id", consumerClientId);
+        String held = hold == null ? null : hold.holdReason();
+        if (held != null) {
+            builder.down().message(held);
+            return;
+        }
         if (!joined()) {
             builder.down().message("consumer " + consumerClientId + " has not joined its group yet");
             return;

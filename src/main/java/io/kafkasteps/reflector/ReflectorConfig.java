@@ -19,6 +19,7 @@ public final class ReflectorConfig {
         c.positive("reflector.consume.timeout");
         c.positive("reflector.poll.timeout.ms");
         c.positive("reflector.consume.messages");
+        c.oneOf("reflector.on.gap", "continue", "stop");
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);
         topicChecks(c);

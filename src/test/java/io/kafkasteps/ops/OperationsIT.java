@@ -1,18 +1,13 @@
 package io.kafkasteps.ops;
 
+import static io.kafkasteps.testing.Management.freePort;
+import static io.kafkasteps.testing.Management.get;
+import static io.kafkasteps.testing.Management.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.Records;
@@ -23,39 +18,6 @@ import org.junit.jupiter.api.Test;
 class OperationsIT extends BrokerTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    record Response(int status, String body) {
-    }
-
-    static Response get(int port, String path) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
-        } catch (IOException e) {
-            return new Response(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Response(-1, e.toString());
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    static double metric(String body, String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$").matcher(body);
-        while (m.find()) {
-            if (m.group(1).contains(labels)) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return Double.NaN;
-    }
 
     @Test
     void readiness_follows_group_membership_and_the_sink_and_metrics_count_what_was_delivered() throws Exception {

@@ -42,4 +42,17 @@ class ReflectorConfigTest {
         assertThat(s.get("step.version")).isEqualTo("dev");
         assertThat(s.get("reflector.rollover.cron")).isEqualTo("0+0+0,23+*+*+?");
     }
+
+    @Test
+    void on_gap_is_continue_by_default_and_anything_but_continue_or_stop_is_one_line_naming_the_setting() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("CONSUMER_SERVER", "a:9092", "CONSUMER_GROUP_ID", "g",
+                "CONSUMER_TOPICS", "t", "PRODUCER_SERVER", "b:9092"));
+        assertThat(settings(env).get("reflector.on.gap")).isEqualTo("continue");
+        assertThat(ReflectorConfig.problems(settings(env))).isEmpty();
+        env.put("REFLECTOR_ON_GAP", "stop");
+        assertThat(ReflectorConfig.problems(settings(env))).isEmpty();
+        env.put("REFLECTOR_ON_GAP", "skip");
+        assertThat(ReflectorConfig.problems(settings(env)))
+                .containsExactly("reflector.on.gap (env REFLECTOR_ON_GAP) is 'skip'; use one of continue, stop");
+    }
 }
