@@ -179,9 +179,13 @@ public final class RecordCopier implements Processor {
         }
     }
 
-    /** No lag on any partition the consumer owns: nothing more is coming now, so wait for the sink and commit. */
+    /** No lag on any partition the consumer reads (a paused one reads nothing): nothing more is coming now, so wait for the sink and commit. */
     private boolean caughtUp() {
+        java.util.Set<TopicPartition> paused = consumer.paused();
         for (TopicPartition tp : consumer.assignment()) {
+            if (paused.contains(tp)) {
+                continue;
+            }
             OptionalLong lag = consumer.currentLag(tp);
             if (lag.isPresent() && lag.getAsLong() > 0) {
                 return false;
