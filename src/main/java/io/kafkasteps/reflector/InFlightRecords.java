@@ -31,6 +31,7 @@ final class InFlightRecords<R> {
         final int bytes;
         private volatile boolean acked;
         private volatile Exception failure;
+        private final java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
 
         Entry(long offset, R record, int bytes) {
             this.offset = offset;
@@ -45,6 +46,7 @@ final class InFlightRecords<R> {
             } else {
                 failure = exception;
             }
+            answered.countDown();
         }
 
         boolean acked() {
@@ -97,6 +99,22 @@ final class InFlightRecords<R> {
             }
         }
         return commits;
+    }
+
+    /**
+     * Waits up to {@code millis} until the sink answered every record (acknowledged or failed);
+     * returns whether it did. A partition's answers come in send order, so its last record's
+     * answer means all of them.
+     */
+    boolean awaitAnswers(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Deque<Entry<R>> entries : partitions.values()) {
+            Entry<R> last = entries.peekLast();
+            if (last != null && !last.answered.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first failure the sink reported, or null. */

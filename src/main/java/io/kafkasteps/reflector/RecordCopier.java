@@ -5,10 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * partition it owns) or the records in flight exceed {@code maxInFlightBytes}, it waits for the
  * sink and commits at once. A failed send fails the exchange, so the route's error handler retries
  * it with backoff: the retry sends the failed record and every later one of its partition again,
- * in order, and nothing is committed past a record the sink has not acknowledged.
+ * in order, and nothing is committed past a record the sink has not acknowledged. A stop waits
+ * for outstanding sends at most {@code closeTimeoutMs}, also while the sink is down.
  */
 public final class RecordCopier implements Processor {
 
@@ -54,6 +58,7 @@ public final class RecordCopier implements Processor {
     private long closeTimeoutMs = 5000;
     private KafkaProducer<byte[], byte[]> producer;
     private Consumer<?, ?> consumer;
+    private volatile boolean abandoned;
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -102,7 +107,8 @@ public final class RecordCopier implements Processor {
     /** Closes the producer within the close timeout, also while the sink is down: what is not acknowledged is not committed. */
     public void stop() {
         if (producer != null) {
-            producer.close(Duration.ofMillis(closeTimeoutMs));
+            // after a stop that already waited its close timeout for the sink, close at once
+            producer.close(abandoned ? Duration.ZERO : Duration.ofMillis(closeTimeoutMs));
             producer = null;
         }
     }
@@ -117,11 +123,11 @@ public final class RecordCopier implements Processor {
         if (polledBy != consumer) {
             // The route started again (a new topic set, a restart): the new consumer reads from the committed
             // offsets, so what the old one had in flight is read again. Let it land, then forget it.
-            producer.flush();
+            awaitSink(exchange);
             inFlight.clear();
             consumer = polledBy;
         }
-        settle();
+        settle(exchange);
         if (exchange.getProperty(SENT) == null) {
             for (Object item : batch) {
                 Message m = ((Exchange) item).getMessage();
@@ -134,21 +140,49 @@ public final class RecordCopier implements Processor {
             exchange.setProperty(SENT, Boolean.TRUE);
         }
         if (caughtUp() || inFlight.bytes() > maxInFlightBytes) {
-            producer.flush();
-            settle();
+            awaitSink(exchange);
+            settle(exchange);
         }
     }
 
+    /**
+     * Waits until the sink answered every record sent. While the route or Camel stops, it waits at
+     * most the close timeout, then leaves what is unanswered uncommitted (read again at the next
+     * start), so a stop during a sink outage ends within the shutdown timeout.
+     */
+    private void awaitSink(Exchange exchange) throws Exception {
+        long stopping = -1;
+        while (!inFlight.awaitAnswers(100)) {
+            if (stopping(exchange)) {
+                stopping = stopping < 0 ? System.nanoTime() : stopping;
+                if (System.nanoTime() - stopping > TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs)) {
+                    abandoned = true;
+                    throw new IllegalStateException("stopping: " + inFlight.size()
+                            + " records the sink has not acknowledged are left uncommitted, read again at the next start");
+                }
+            }
+        }
+    }
+
+    private static boolean stopping(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        if (context.isStopping() || context.getShutdownStrategy().isForceShutdown()) {
+            return true;
+        }
+        ServiceStatus route = exchange.getFromRouteId() == null ? null : context.getRouteController().getRouteStatus(exchange.getFromRouteId());
+        return route != null && route.isStopping();
+    }
+
     /** Commits what the sink acknowledged; after a failed send, sends again from it and fails when that fails too. */
-    private void settle() throws Exception {
+    private void settle(Exchange exchange) throws Exception {
         inFlight.retainOnly(consumer.assignment());
         Exception failure = inFlight.firstFailure();
         if (failure != null) {
-            producer.flush();
+            awaitSink(exchange);
             List<InFlightRecords.Entry<ProducerRecord<byte[], byte[]>>> again = inFlight.resendFromFirstFailure();
             LOG.info("reflector: sending {} records again, from the first the sink did not acknowledge ({})", again.size(), failure.getMessage());
             again.forEach(this::send);
-            producer.flush();
+            awaitSink(exchange);
         }
         commit(inFlight.takeCommittable());
         failure = inFlight.firstFailure();
