@@ -1,12 +1,10 @@
 package io.kafkasteps.reflector;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.Callback;
@@ -15,27 +13,24 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The records sent to the sink and not yet committed on the source, per source partition in
- * offset order. The sink's acknowledgements arrive on the producer's thread and only mark an
- * entry; every other method runs on the consumer's thread. A partition's offset may be committed
- * up to its first record not yet acknowledged, never past it: what {@link #takeCommittable()}
- * returns.
- *
- * @param <R> what is sent (kept to send again after a failure)
+ * offset order: their offsets and sizes, not the records (after a failure they are read again
+ * from the source, so memory holds only what the producer holds). The sink's acknowledgements
+ * arrive on the producer's thread and only mark an entry; every other method runs on the
+ * consumer's thread. A partition's offset may be committed up to its first record not yet
+ * acknowledged, never past it: what {@link #takeCommittable()} returns.
  */
-final class InFlightRecords<R> {
+final class InFlightRecords {
 
     /** One record sent: its source offset, what was sent, and the sink's answer. */
-    static final class Entry<R> implements Callback {
+    static final class Entry implements Callback {
         final long offset;
-        final R record;
         final int bytes;
         private volatile boolean acked;
         private volatile Exception failure;
         private final java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
 
-        Entry(long offset, R record, int bytes) {
+        Entry(long offset, int bytes) {
             this.offset = offset;
-            this.record = record;
             this.bytes = bytes;
         }
 
@@ -58,13 +53,13 @@ final class InFlightRecords<R> {
         }
     }
 
-    private final Map<TopicPartition, Deque<Entry<R>>> partitions = new LinkedHashMap<>();
+    private final Map<TopicPartition, Deque<Entry>> partitions = new LinkedHashMap<>();
     private long bytes;
     private int size;
 
     /** A record about to be sent; the entry is its send callback. */
-    Entry<R> add(TopicPartition partition, long offset, R record, int bytes) {
-        Entry<R> e = new Entry<>(offset, record, bytes);
+    Entry add(TopicPartition partition, long offset, int bytes) {
+        Entry e = new Entry(offset, bytes);
         partitions.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(e);
         this.bytes += bytes;
         size++;
@@ -82,10 +77,10 @@ final class InFlightRecords<R> {
     /** Removes every partition's acknowledged prefix; returns per partition the offset to commit (after its last acknowledged record). */
     Map<TopicPartition, Long> takeCommittable() {
         Map<TopicPartition, Long> commits = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<TopicPartition, Deque<Entry<R>>>> it = partitions.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<TopicPartition, Deque<Entry<R>>> p = it.next();
-            Deque<Entry<R>> entries = p.getValue();
-            Entry<R> last = null;
+        for (Iterator<Map.Entry<TopicPartition, Deque<Entry>>> it = partitions.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<TopicPartition, Deque<Entry>> p = it.next();
+            Deque<Entry> entries = p.getValue();
+            Entry last = null;
             while (!entries.isEmpty() && entries.peekFirst().acked()) {
                 last = entries.pollFirst();
                 bytes -= last.bytes;
@@ -108,8 +103,8 @@ final class InFlightRecords<R> {
      */
     boolean awaitAnswers(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
-        for (Deque<Entry<R>> entries : partitions.values()) {
-            Entry<R> last = entries.peekLast();
+        for (Deque<Entry> entries : partitions.values()) {
+            Entry last = entries.peekLast();
             if (last != null && !last.answered.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
                 return false;
             }
@@ -119,8 +114,8 @@ final class InFlightRecords<R> {
 
     /** The first failure the sink reported, or null. */
     Exception firstFailure() {
-        for (Deque<Entry<R>> entries : partitions.values()) {
-            for (Entry<R> e : entries) {
+        for (Deque<Entry> entries : partitions.values()) {
+            for (Entry e : entries) {
                 if (e.failure() != null) {
                     return e.failure();
                 }
@@ -130,37 +125,45 @@ final class InFlightRecords<R> {
     }
 
     /**
-     * For each partition with a failed record: that record and every one after it, in offset
-     * order, as new entries to send again (those after it may have been written already: at least
-     * once, and per key the last copy is the last record). Call when nothing is outstanding.
+     * For each partition with a failed record: forgets that record and every one after it, and
+     * returns the offset to read that partition again from (the failed record's). Those after it
+     * may have been written already: at least once, and per key the last copy is the last record.
+     * Call when nothing is outstanding.
      */
-    List<Entry<R>> resendFromFirstFailure() {
-        List<Entry<R>> again = new ArrayList<>();
-        for (Deque<Entry<R>> entries : partitions.values()) {
-            boolean failed = false;
-            List<Entry<R>> kept = new ArrayList<>(entries.size());
-            for (Entry<R> e : entries) {
-                failed |= e.failure() != null;
-                if (failed) {
-                    Entry<R> fresh = new Entry<>(e.offset, e.record, e.bytes);
-                    kept.add(fresh);
-                    again.add(fresh);
+    Map<TopicPartition, Long> rewindFromFirstFailure() {
+        Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<TopicPartition, Deque<Entry>>> it = partitions.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<TopicPartition, Deque<Entry>> p = it.next();
+            Deque<Entry> kept = new ArrayDeque<>();
+            Long from = null;
+            for (Entry e : p.getValue()) {
+                if (from == null && e.failure() != null) {
+                    from = e.offset;
+                }
+                if (from == null) {
+                    kept.addLast(e);
                 } else {
-                    kept.add(e);
+                    bytes -= e.bytes;
+                    size--;
                 }
             }
-            entries.clear();
-            entries.addAll(kept);
+            if (from != null) {
+                rewind.put(p.getKey(), from);
+                p.setValue(kept);
+            }
+            if (kept.isEmpty()) {
+                it.remove();
+            }
         }
-        return again;
+        return rewind;
     }
 
     /** Forgets the partitions this consumer no longer owns: their new owner reads them again from the committed offset. */
     void retainOnly(Collection<TopicPartition> owned) {
-        for (Iterator<Map.Entry<TopicPartition, Deque<Entry<R>>>> it = partitions.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<TopicPartition, Deque<Entry<R>>> p = it.next();
+        for (Iterator<Map.Entry<TopicPartition, Deque<Entry>>> it = partitions.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<TopicPartition, Deque<Entry>> p = it.next();
             if (!owned.contains(p.getKey())) {
-                for (Entry<R> e : p.getValue()) {
+                for (Entry e : p.getValue()) {
                     bytes -= e.bytes;
                     size--;
                 }

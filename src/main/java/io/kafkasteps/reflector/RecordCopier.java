@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * not yet acknowledged ({@link InFlightRecords}); when the consumer has caught up (no lag on any
  * partition it owns) or the records in flight exceed {@code maxInFlightBytes}, it waits for the
  * sink and commits at once. A failed send fails the exchange, so the route's error handler retries
- * it with backoff: the retry sends the failed record and every later one of its partition again,
- * in order, and nothing is committed past a record the sink has not acknowledged. A stop waits
+ * it with backoff, and the consumer reads the failed record and every later one of its partition
+ * again, in order (the source holds them, not memory); nothing is committed past a record the sink
+ * has not acknowledged. A stop waits
  * for outstanding sends at most {@code closeTimeoutMs}, also while the sink is down.
  */
 public final class RecordCopier implements Processor {
@@ -50,7 +51,7 @@ public final class RecordCopier implements Processor {
     private static final String SENT = "kafkaSteps.copySent";
 
     private final Map<String, Object> config = new HashMap<>();
-    private final InFlightRecords<ProducerRecord<byte[], byte[]>> inFlight = new InFlightRecords<>();
+    private final InFlightRecords inFlight = new InFlightRecords();
     private String topic;
     private boolean keepTimestamp = true;
     private boolean keepPartition;
@@ -59,6 +60,9 @@ public final class RecordCopier implements Processor {
     private KafkaProducer<byte[], byte[]> producer;
     private Consumer<?, ?> consumer;
     private volatile boolean abandoned;
+    private long retryInitialDelayMs = 500;
+    private long retryMaxDelayMs = 30_000;
+    private RetryBackoff backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -85,6 +89,18 @@ public final class RecordCopier implements Processor {
     /** Bytes (keys and values) sent and not yet acknowledged before a poll waits for the sink. */
     public void setMaxInFlightBytes(long maxInFlightBytes) {
         this.maxInFlightBytes = maxInFlightBytes;
+    }
+
+    /** Backoff of a record the sink did not acknowledge, read and sent again: first delay (ms). */
+    public void setRetryInitialDelayMs(long ms) {
+        retryInitialDelayMs = ms;
+        backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
+    }
+
+    /** Backoff of a record the sink did not acknowledge: longest delay (ms). */
+    public void setRetryMaxDelayMs(long ms) {
+        retryMaxDelayMs = ms;
+        backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
     }
 
     /** Longest wait of the producer's close for outstanding sends at shutdown (ms). */
@@ -135,7 +151,7 @@ public final class RecordCopier implements Processor {
                 TopicPartition source = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
                         m.getHeader(KafkaConstants.PARTITION, Integer.class));
                 int bytes = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-                send(inFlight.add(source, m.getHeader(KafkaConstants.OFFSET, Long.class), record, bytes));
+                send(record, inFlight.add(source, m.getHeader(KafkaConstants.OFFSET, Long.class), bytes));
             }
             exchange.setProperty(SENT, Boolean.TRUE);
         }
@@ -164,6 +180,14 @@ public final class RecordCopier implements Processor {
         }
     }
 
+    /** Waits, in slices, until the delay passed or the route stops. */
+    private static void pause(Exchange exchange, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end && !stopping(exchange)) {
+            Thread.sleep(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        }
+    }
+
     private static boolean stopping(Exchange exchange) {
         CamelContext context = exchange.getContext();
         if (context.isStopping() || context.getShutdownStrategy().isForceShutdown()) {
@@ -173,28 +197,32 @@ public final class RecordCopier implements Processor {
         return route != null && route.isStopping();
     }
 
-    /** Commits what the sink acknowledged; after a failed send, sends again from it and fails when that fails too. */
+    /**
+     * Commits what the sink acknowledged. After a failed send: once the sink answered everything
+     * outstanding, commits the acknowledged prefix, points the consumer back at the failed record
+     * of each partition (it and every later one are read and sent again, in order) and fails, so
+     * the route's error handler backs off before the copy goes on.
+     */
     private void settle(Exchange exchange) throws Exception {
         inFlight.retainOnly(consumer.assignment());
         Exception failure = inFlight.firstFailure();
         if (failure != null) {
             awaitSink(exchange);
-            List<InFlightRecords.Entry<ProducerRecord<byte[], byte[]>>> again = inFlight.resendFromFirstFailure();
-            LOG.info("reflector: sending {} records again, from the first the sink did not acknowledge ({})", again.size(), failure.getMessage());
-            again.forEach(this::send);
-            awaitSink(exchange);
+            failure = inFlight.firstFailure();
+            Map<TopicPartition, Long> rewind = inFlight.rewindFromFirstFailure();
+            commit(inFlight.takeCommittable());
+            rewind.forEach(consumer::seek);
+            // Each retry is a new poll, so the error handler's backoff starts over each time: back off here, per record.
+            pause(exchange, backoff.next(rewind));
+            throw new IllegalStateException("the sink did not acknowledge records; read again from " + rewind + ": " + failure.getMessage(), failure);
         }
         commit(inFlight.takeCommittable());
-        failure = inFlight.firstFailure();
-        if (failure != null) {
-            throw failure;
-        }
     }
 
     /** A send that fails at once (the producer closed, a record it refuses) fails its entry like a refused one. */
-    private void send(InFlightRecords.Entry<ProducerRecord<byte[], byte[]>> entry) {
+    private void send(ProducerRecord<byte[], byte[]> record, InFlightRecords.Entry entry) {
         try {
-            producer.send(entry.record, entry);
+            producer.send(record, entry);
         } catch (RuntimeException e) {
             entry.onCompletion(null, e);
         }

@@ -72,6 +72,39 @@ class ReflectorIT extends TwoBrokerTestBase {
     }
 
     @Test
+    void a_record_the_sink_refuses_holds_its_partition_until_accepted_then_every_record_lands_in_order() {
+        String topic = name("refused");
+        src.createTopics(1, topic);
+        dst.createTopic(topic, Map.of("max.message.bytes", "300000"));
+        Map<String, String> s = settings(name("g"));
+        s.put("reflector.consumer.topics", topic);
+        String group = s.get("reflector.consumer.group.id");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sent.add(i == 100 ? "100:" + "x".repeat(400_000) : i + ":small");
+        }
+        src.sendAll(topic, sent);
+        try (RunningApp app = start(s)) {
+            assertThat(Records.eventually(WAIT, () -> src.committed(group, topic) == 100)).as("copied up to the refused record").isTrue();
+            // the refused record is retried with backoff (read again from the source each time), never skipped
+            assertThat(Records.eventually(Duration.ofSeconds(5), () -> src.committed(group, topic) > 100)).isFalse();
+            dst.alterTopicConfig(topic, "max.message.bytes", "1048576");
+            assertThat(Records.eventually(Duration.ofSeconds(60), () -> src.committed(group, topic) == 200)).as("all copied once accepted").isTrue();
+        }
+        List<String> copied = Records.values(dst.readToEnd(topic));
+        assertThat(new HashSet<>(copied)).isEqualTo(new HashSet<>(sent));
+        // at least once: records after the refused one may land twice, but the last copy of each comes in source order
+        List<String> lastCopies = new ArrayList<>();
+        for (int i = copied.size() - 1; i >= 0; i--) {
+            if (!lastCopies.contains(copied.get(i))) {
+                lastCopies.add(0, copied.get(i));
+            }
+        }
+        assertThat(lastCopies).isEqualTo(sent);
+        assertThat(copied.subList(0, 100)).isEqualTo(sent.subList(0, 100));
+    }
+
+    @Test
     void copies_keys_values_headers_and_timestamps_byte_for_byte_into_the_same_topics() {
         String a = name("fixed-a");
         String b = name("fixed-b");

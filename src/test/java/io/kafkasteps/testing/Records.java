@@ -58,6 +58,18 @@ public final class Records implements AutoCloseable {
         }
     }
 
+    /** Changes one config of a topic (such as max.message.bytes). */
+    public void alterTopicConfig(String topic, String key, String value) {
+        try {
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry(key, value), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set " + key + " of " + topic + ": " + e, e);
+        }
+    }
+
     public void send(String topic, String key, String value) {
         send(topic, null, key == null ? null : key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8), null, new RecordHeaders());
     }
