@@ -110,6 +110,24 @@ public final class ClientSecurity {
         return props;
     }
 
+    /**
+     * Kafka client properties of a Kafka component's cluster (bootstrap servers, {@code security.*},
+     * {@code ssl.*}, {@code sasl.*}) exactly as its consumers get them, for the clients built in Java
+     * beside its routes: the component stays the one place that cluster's connection is written.
+     */
+    public static Map<String, Object> connection(org.apache.camel.component.kafka.KafkaComponent cluster) {
+        org.apache.camel.component.kafka.KafkaConfiguration configuration = cluster.getConfiguration();
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", configuration.getBrokers());
+        configuration.createConsumerProperties().forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
+                props.put(key, v);
+            }
+        });
+        return props;
+    }
+
     private static void put(Map<String, Object> props, String key, String value) {
         if (value != null && !value.isEmpty()) {
             props.put(key, value);

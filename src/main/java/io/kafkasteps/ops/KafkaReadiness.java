@@ -45,20 +45,7 @@ public final class KafkaReadiness extends AbstractHealthCheck {
 
     /** The sink is the cluster of a Kafka component: its bootstrap servers and security. */
     public KafkaReadiness(String route, String consumerClientId, org.apache.camel.component.kafka.KafkaComponent sink) {
-        this(route, consumerClientId, connectionOf(sink.getConfiguration()));
-    }
-
-    private static Map<String, Object> connectionOf(org.apache.camel.component.kafka.KafkaConfiguration cluster) {
-        java.util.Properties producer = cluster.createProducerProperties();
-        Map<String, Object> config = new java.util.HashMap<>();
-        config.put("bootstrap.servers", cluster.getBrokers());
-        producer.forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("bootstrap.") || key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
-                config.put(key, v);
-            }
-        });
-        return config;
+        this(route, consumerClientId, io.kafkasteps.ClientSecurity.connection(sink));
     }
 
     /** Also DOWN while this holds, with its reason. */

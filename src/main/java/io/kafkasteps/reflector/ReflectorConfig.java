@@ -22,6 +22,7 @@ public final class ReflectorConfig {
         c.oneOf("reflector.on.gap", "continue", "stop");
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);
+        c.wholeNumber("reflector.drain.check.interval.ms", 100, 86_400_000);
         topicChecks(c);
         copyChecks(c);
         return c.problems();

@@ -84,10 +84,47 @@ public final class Records implements AutoCloseable {
 
     /** Sends without waiting for each ack; flushes at the end. */
     public void sendAll(String topic, List<String> values) {
+        sendAll(topic, null, values);
+    }
+
+    /** The same, into one partition (null: the producer chooses); every send acknowledged at the end. */
+    public void sendAll(String topic, Integer partition, List<String> values) {
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
         for (String v : values) {
-            producer.send(new ProducerRecord<>(topic, v.getBytes(UTF_8)));
+            acks.add(producer.send(new ProducerRecord<>(topic, partition, null, v.getBytes(UTF_8))));
         }
         producer.flush();
+        for (java.util.concurrent.Future<?> ack : acks) {
+            try {
+                ack.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot send to " + topic + ": " + e, e);
+            }
+        }
+    }
+
+    /** Sets (null: removes) a client-id quota, such as producer_byte_rate, on this broker. */
+    public void quota(String clientId, String key, Double value) {
+        var entity = new org.apache.kafka.common.quota.ClientQuotaEntity(
+                Map.of(org.apache.kafka.common.quota.ClientQuotaEntity.CLIENT_ID, clientId));
+        var op = new org.apache.kafka.common.quota.ClientQuotaAlteration.Op(key, value);
+        try {
+            admin.alterClientQuotas(List.of(new org.apache.kafka.common.quota.ClientQuotaAlteration(entity, List.of(op))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set quota " + key + " of " + clientId + ": " + e, e);
+        }
+    }
+
+    /** The topics assigned to a consumer group's members now, as the broker sees them. */
+    public Set<String> assignedTopics(String group) {
+        try {
+            var description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+            return description.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                    .map(TopicPartition::topic).collect(Collectors.toCollection(java.util.TreeSet::new));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Reads a topic from the beginning until {@code expected} records arrived or the deadline passed. */
