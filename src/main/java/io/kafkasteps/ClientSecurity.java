@@ -128,6 +128,21 @@ public final class ClientSecurity {
         return props;
     }
 
+    /**
+     * Client properties as a client should get them from the routes' maps, where an unset setting is
+     * an empty value: blank values are left out (the client's default applies), except
+     * {@code ssl.endpoint.identification.algorithm}, where empty means host-name checking off.
+     */
+    public static Map<String, Object> withoutBlanks(Map<String, ?> config) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        config.forEach((k, v) -> {
+            if (v != null && (!v.toString().isBlank() || k.equals("ssl.endpoint.identification.algorithm"))) {
+                props.put(k, v instanceof String text ? text.trim() : v);
+            }
+        });
+        return props;
+    }
+
     private static void put(Map<String, Object> props, String key, String value) {
         if (value != null && !value.isEmpty()) {
             props.put(key, value);

@@ -105,12 +105,7 @@ public final class KafkaReadiness extends AbstractHealthCheck {
         lastProbe = now;
         try {
             if (admin == null) {
-                Map<String, Object> config = new java.util.HashMap<>();
-                sinkConfig.forEach((k, v) -> {
-                    if (v != null && !v.toString().isBlank()) {
-                        config.put(k, v);
-                    }
-                });
+                Map<String, Object> config = io.kafkasteps.ClientSecurity.withoutBlanks(sinkConfig);
                 config.put(AdminClientConfig.CLIENT_ID_CONFIG, consumerClientId + "-readiness");
                 config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);
                 config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);

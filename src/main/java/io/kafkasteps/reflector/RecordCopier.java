@@ -109,12 +109,7 @@ public final class RecordCopier implements Processor {
     }
 
     public void start() {
-        Map<String, Object> props = new HashMap<>();
-        config.forEach((k, v) -> {
-            if (v != null && !v.toString().isBlank()) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = io.kafkasteps.ClientSecurity.withoutBlanks(config);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
