@@ -59,12 +59,13 @@ class ContainerImageIT extends BrokerTestBase {
     }
 
     @Test
-    void the_runtime_image_runs_as_uid_10001_and_holds_no_build_tool() {
+    void the_runtime_image_runs_as_uid_10001_holds_no_build_tool_and_has_its_class_data_archive() {
         Podman.Result r = Podman.podman(Duration.ofMinutes(1), "run", "--rm", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096",
-                "--entrypoint", "sh", Podman.IMAGE, "-c", "id -u; for t in mvn javac jar gradle gcc; do command -v $t && echo FOUND $t; done; true");
+                "--entrypoint", "sh", Podman.IMAGE, "-c", "id -u; for t in mvn javac jar gradle gcc; do command -v $t && echo FOUND $t; done; [ /app/kafka-steps.jsa -nt /app/kafka-steps.jar ] && echo ARCHIVE; true");
         r.orFail("the image's shell");
         assertThat(r.out().lines().findFirst()).hasValue("10001");
         assertThat(r.out()).doesNotContain("FOUND");
+        assertThat(r.out()).as("the class-data archive the build made, newer than the jar, so bin/kafka-steps maps it").contains("ARCHIVE");
     }
 
     @Test
