@@ -158,19 +158,19 @@ final class Report {
                             .append(fig(rs, r -> r.rssKb() / 1024.0, 0)).append(" |\n");
                 }
             }
-            md.append("\n| record size | kafka-steps / raw loop (goal >= 0.9) | kafka-steps / MirrorMaker 2 (goal >= 1.3) | kafka-steps / ProducerPerformance |\n|---|---|---|---|\n");
+            md.append("\n| record size | kafka-steps / raw loop (goal >= 1.0) | kafka-steps / MirrorMaker 2 (goal >= 1.3) | kafka-steps / ProducerPerformance |\n|---|---|---|---|\n");
             for (int size : b.reflectorRecords.keySet()) {
                 List<Run> ours = b.results.getOrDefault("reflector." + size + ".kafka-steps", List.of());
                 if (ours.isEmpty()) {
                     continue;
                 }
-                Ratio loop = ratio(b, "reflector " + size + " B: vs raw loop", ours, b.results.get("reflector." + size + ".raw loop"), 0.9);
+                Ratio loop = ratio(b, "reflector " + size + " B: vs raw loop", ours, b.results.get("reflector." + size + ".raw loop"), 1.0);
                 Ratio mm2 = ratio(b, "reflector " + size + " B: vs MM2", ours, b.results.get("reflector." + size + ".MirrorMaker 2"), 1.3);
                 Ratio ceil = ratio(b, "", ours, b.results.get("ceiling.producer." + size), Double.NaN);
                 ratios.add(loop);
                 ratios.add(mm2);
                 md.append("| ").append(size).append(" B | ").append(ratioText(loop)).append(" | ").append(ratioText(mm2)).append(" | ").append(ratioText(ceil)).append(" |\n");
-                goals.add(goal("reflector >= 0.9x raw loop, " + size + " B", loop));
+                goals.add(goal("reflector >= 1.0x raw loop, " + size + " B", loop));
                 goals.add(goal("reflector >= 1.3x MirrorMaker 2, " + size + " B", mm2));
                 List<Run> tuned = b.results.get("reflector." + size + ".kafka-steps tuned");
                 if (tuned != null) {
