@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 final class Podman {
 
     static final String IMAGE = "localhost/kafka-steps:image-it";
-    private static final List<String> LIMITS = List.of("--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096");
+    /** Below the machine's hard limits: podman's own defaults ask for more than root may set here. */
+    static final List<String> ULIMITS = List.of("nofile=20000:20000", "nproc=4096:4096");
+    private static final List<String> LIMITS = ULIMITS.stream().flatMap(u -> java.util.stream.Stream.of("--ulimit", u)).toList();
 
     /** A command's exit code, standard output and standard error (podman writes its warnings there). */
     record Result(int exit, String out, String err) {
@@ -38,14 +40,21 @@ final class Podman {
     static double buildImage() {
         run(Duration.ofMinutes(10), "bash", "src/test/container/stand-in-bases.sh").orFail("stand-in base images");
         long start = System.nanoTime();
-        List<String> build = new ArrayList<>(List.of("podman", "--runtime", "runc", "build", "--format", "docker", "--pull=never",
-                "--network", "host"));
-        build.addAll(LIMITS);
-        // The host's Maven repository as a build cache for the build stage: the Dockerfile is unchanged,
-        // only what `mvn dependency:go-offline` would download is already there.
-        build.addAll(List.of("-v", Path.of(System.getProperty("user.home"), ".m2").toAbsolutePath() + ":/root/.m2", "-t", IMAGE, "."));
+        List<String> build = new ArrayList<>(List.of("podman", "--runtime", "runc", "build"));
+        build.addAll(buildOptions());
+        build.addAll(List.of("-t", IMAGE, "."));
         run(Duration.ofMinutes(15), build.toArray(String[]::new)).orFail("podman build");
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The options of {@code podman build} for the Dockerfile here: the docker format (the OCI one drops HEALTHCHECK), local bases only. */
+    static List<String> buildOptions() {
+        List<String> options = new ArrayList<>(List.of("--format", "docker", "--pull=never", "--network", "host"));
+        options.addAll(LIMITS);
+        // The host's Maven repository as a build cache for the build stage: the Dockerfile is unchanged,
+        // only what `mvn dependency:go-offline` would download is already there.
+        options.addAll(List.of("-v", Path.of(System.getProperty("user.home"), ".m2").toAbsolutePath() + ":/root/.m2"));
+        return options;
     }
 
     /** {@code podman run -d} on the host network; returns the container's name. */
@@ -77,8 +86,18 @@ final class Podman {
     }
 
     static Result run(Duration timeout, String... cmd) {
+        return run(timeout, Map.of(), null, cmd);
+    }
+
+    /** A command with extra environment variables and, unless null, standard input from a file. */
+    static Result run(Duration timeout, Map<String, String> env, Path stdin, String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().putAll(env);
+            if (stdin != null) {
+                pb.redirectInput(stdin.toFile());
+            }
+            Process p = pb.start();
             // read while it runs: a full pipe would block the process
             var out = new java.io.ByteArrayOutputStream();
             var err = new java.io.ByteArrayOutputStream();
