@@ -57,7 +57,9 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
         quietLogs();
-        PrintStream out = System.out;
+        // The demo's own lines go straight to standard output: Maven's console wrapper (jansi) is not
+        // safe for two threads at once and threw in the shutdown hook (NumberFormatException "0m").
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
         Path base = Path.of(System.getProperty("demo.basedir", ".")).toAbsolutePath().normalize();
         int port = Integer.getInteger("demo.port", 9092);
         long feedEveryMs = Long.getLong("demo.batch.interval.ms", 1000);
