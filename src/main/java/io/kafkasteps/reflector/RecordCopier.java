@@ -62,7 +62,7 @@ public final class RecordCopier implements Processor {
     private volatile boolean abandoned;
     private long retryInitialDelayMs = 500;
     private long retryMaxDelayMs = 30_000;
-    private RetryBackoff backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
+    private RetryBackoff backoff;
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -94,13 +94,11 @@ public final class RecordCopier implements Processor {
     /** Backoff of a record the sink did not acknowledge, read and sent again: first delay (ms). */
     public void setRetryInitialDelayMs(long ms) {
         retryInitialDelayMs = ms;
-        backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
     }
 
     /** Backoff of a record the sink did not acknowledge: longest delay (ms). */
     public void setRetryMaxDelayMs(long ms) {
         retryMaxDelayMs = ms;
-        backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
     }
 
     /** Longest wait of the producer's close for outstanding sends at shutdown (ms). */
@@ -113,6 +111,7 @@ public final class RecordCopier implements Processor {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
     }
 
     /** Closes the producer within the close timeout, also while the sink is down: what is not acknowledged is not committed. */
