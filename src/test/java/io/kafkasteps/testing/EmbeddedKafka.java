@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +28,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final TestCertificates certificates;
     private final int sslPort;
     private final int saslSslPort;
+    private final java.util.Map<String, String> extra;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, int port, int controllerPort, TestCertificates certificates, int sslPort, int saslSslPort) {
+    private EmbeddedKafka(Path logDir, int port, int controllerPort, TestCertificates certificates, int sslPort, int saslSslPort,
+            java.util.Map<String, String> extra) {
+        this.extra = java.util.Map.copyOf(extra);
         this.logDir = logDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -57,7 +59,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** A plain broker on the given ports (the demo's fixed 9092/9093). */
     public static EmbeddedKafka startOn(int port, int controllerPort) {
         try {
-            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), port, controllerPort, null, 0, 0);
+            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), port, controllerPort, null, 0, 0,
+                    java.util.Map.of());
             kafka.format();
             kafka.startServer();
             return kafka;
@@ -67,9 +70,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka start(TestCertificates certificates) {
+        return startWith(certificates, java.util.Map.of());
+    }
+
+    /**
+     * A broker (secure when {@code certificates} is given) with more broker settings, such as an
+     * authorizer or an extra listener. Each entry replaces the default, except {@code listeners},
+     * {@code advertised.listeners} and {@code listener.security.protocol.map}, which are appended
+     * to the defaults (for example {@code listeners=PROXIED://127.0.0.1:<port>} with its
+     * advertised address elsewhere: a proxy in front of the broker).
+     */
+    public static EmbeddedKafka startWith(TestCertificates certificates, java.util.Map<String, String> extra) {
         try {
             EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("kafka-steps-broker"), freePort(), freePort(),
-                    certificates, certificates == null ? 0 : freePort(), certificates == null ? 0 : freePort());
+                    certificates, certificates == null ? 0 : freePort(), certificates == null ? 0 : freePort(), extra);
             kafka.format();
             kafka.startServer();
             return kafka;
@@ -153,6 +167,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        extra.forEach((key, value) -> {
+            boolean appended = key.equals("listeners") || key.equals("advertised.listeners")
+                    || key.equals("listener.security.protocol.map");
+            p.put(key, appended ? p.getProperty(key) + "," + value : value);
+        });
         return p;
     }
 
@@ -177,9 +196,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return Management.freePort();
     }
 
     private static void deleteRecursively(Path dir) {
