@@ -10,6 +10,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,17 @@ import org.slf4j.LoggerFactory;
  * acknowledged. A commit refused because the partitions moved to another instance is logged: the
  * new owner reads those records again (at least once), so it is no reason to stop.
  */
-public final class PartitionCommits implements Processor {
+public final class PartitionCommits implements Processor, io.kafkasteps.ops.PollRetry.TakenPositions {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionCommits.class);
+
+    private final Map<TopicPartition, Long> committed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Per partition, the offset after the last record committed here: where a poll retried in place reads on. */
+    @Override
+    public Map<TopicPartition, Long> takenUpTo() {
+        return Map.copyOf(committed);
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -42,6 +51,9 @@ public final class PartitionCommits implements Processor {
             }
             try {
                 commit.commit();
+                Message m = entry.getValue();
+                committed.put(new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class), m.getHeader(KafkaConstants.PARTITION, Integer.class)),
+                        m.getHeader(KafkaConstants.OFFSET, Long.class) + 1);
             } catch (CommitFailedException | RebalanceInProgressException e) {
                 LOG.warn("commit of {} refused after a rebalance; its new owner reads those records again: {}", entry.getKey(), e.getMessage());
             }

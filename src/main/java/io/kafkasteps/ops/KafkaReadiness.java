@@ -16,7 +16,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * Readiness of one route: DOWN until its consumer has joined its group (the Kafka client's own
- * {@code join-total} metric), while its sink cluster does not answer, and while a
+ * {@code join-total} metric), while its polls of the source or its deliveries fail, while its sink cluster does not answer, and while a
  * {@link ReadinessHold} given to it holds (a partition the route stopped copying). The sink is
  * probed with a describe-cluster call, at most every few seconds, so an idle route still knows.
  */
@@ -31,6 +31,8 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     private long lastProbe;
     private String sinkProblem = "not probed yet";
     private ReadinessHold hold;
+    private ReadinessHold polls;
+    private ReadinessHold deliveries;
 
     /**
      * @param route            route id, names the check
@@ -46,6 +48,16 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     /** The sink is the cluster of a Kafka component: its bootstrap servers and security. */
     public KafkaReadiness(String route, String consumerClientId, org.apache.camel.component.kafka.KafkaComponent sink) {
         this(route, consumerClientId, io.kafkasteps.ClientSecurity.connection(sink));
+    }
+
+    /** DOWN while the route's polls of its source fail ({@link PollRetry}), with the reason. */
+    public void setPolls(ReadinessHold polls) {
+        this.polls = polls;
+    }
+
+    /** DOWN while the route retries a delivery ({@link DeliveryRetry}), with the reason. */
+    public void setDeliveries(ReadinessHold deliveries) {
+        this.deliveries = deliveries;
     }
 
     /** Also DOWN while this holds, with its reason. */
@@ -64,6 +76,14 @@ public final class KafkaReadiness extends AbstractHealthCheck {
         String held = hold == null ? null : hold.holdReason();
         if (held != null) {
             builder.down().message(held);
+            return;
+        }
+        String failing = polls == null ? null : polls.holdReason();
+        if (failing == null && deliveries != null) {
+            failing = deliveries.holdReason();
+        }
+        if (failing != null) {
+            builder.down().message(failing);
             return;
         }
         if (!joined()) {

@@ -172,6 +172,17 @@ final class InFlightRecords {
         }
     }
 
+    /** Per partition with records here: the offset after the last one sent. */
+    Map<TopicPartition, Long> nextOffsets() {
+        Map<TopicPartition, Long> next = new LinkedHashMap<>();
+        partitions.forEach((tp, entries) -> {
+            if (!entries.isEmpty()) {
+                next.put(tp, entries.peekLast().offset + 1);
+            }
+        });
+        return next;
+    }
+
     void clear() {
         partitions.clear();
         bytes = 0;

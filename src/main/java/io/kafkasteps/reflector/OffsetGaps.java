@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.kafkasteps.ops.PollRetry;
 import io.kafkasteps.ops.ReadinessHold;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,29 +40,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Why Java, and why here.</b> YAML can set the consumer's {@code auto.offset.reset}, but
  * both values that keep it running reset silently inside {@code poll}; nothing in a route sees a
- * partition's offsets at assignment. camel-kafka 4.17 offers three hooks, read in its source:
- * <ul>
- * <li>a {@link SubscribeAdapter} bean named {@code subscribeAdapter}: {@code KafkaFetchRecords}
- * hands it the real consumer and its rebalance listener at every (re)subscription, on the
- * consumer's thread. Wrapping that listener runs this check inside {@code poll}, after the
- * assignment and before the first fetch, where {@code seek} and {@code pause} are the consumer's
- * documented way to choose a position. Chosen.</li>
- * <li>the component's {@code pollExceptionStrategy}: it replaces {@code pollOnError: RECONNECT}
- * and gets the exception but neither the consumer (to seek or pause) nor the fetcher (to ask for
- * the reconnect that RECONNECT does); recovering in place would also lose the records the
- * batching consumer holds between polls (a poll's records are handed over when the next poll
- * returns, and the holder is rebuilt when polling restarts), so the position would pass them.</li>
- * <li>a client factory or consumer interceptor: interceptors never see errors, and a wrapping or
- * subclassed consumer breaks camel's own consumer health check (it reads a private field of
- * {@code KafkaConsumer} itself), which the reflector's readiness relies on for the source.</li>
- * </ul>
- * <b>Mid-run</b> (the reflector lags and retention deletes under it): the route's consumer has
+ * partition's offsets at assignment. camel-kafka 4.17 hands a {@link SubscribeAdapter} bean named
+ * {@code subscribeAdapter} the real consumer and its rebalance listener at every subscription, on
+ * the consumer's thread (read in its source). Wrapping that listener runs this check inside
+ * {@code poll}, after the assignment and before the first fetch, where {@code seek} and
+ * {@code pause} are the consumer's documented way to choose a position. (A consumer interceptor
+ * never sees errors; a wrapped or subclassed consumer breaks camel's own consumer health check,
+ * which reads fields of {@code KafkaConsumer} itself.)
+ *
+ * <p><b>Mid-run</b> (the reflector lags and retention deletes under it): the route's consumer has
  * {@code auto.offset.reset=none}, so the fetch throws {@code OffsetOutOfRangeException} instead of
- * resetting; {@code pollOnError: RECONNECT} closes the consumer and makes a new one from the
- * committed offsets (the held records are read again, nothing is committed past the sink's
- * acknowledgement), and its assignment comes through here, where the gap is found and reported.
- * A new group under {@code none} would throw {@code NoOffsetForPartitionException}: this seeks
- * such partitions to the beginning first, so that never happens.
+ * resetting; the route's {@link io.kafkasteps.ops.PollRetry} points the partitions back at the
+ * first record not yet sent and hands the failing ones here ({@link #offTheLog}), where the gap
+ * is found and reported as at an assignment, without leaving the group. A new group under
+ * {@code none} would throw {@code NoOffsetForPartitionException}: this seeks such partitions to
+ * the beginning first, so that never happens.
+ *
+ * <p>The same listener tells the {@link RecordCopier} when partitions are revoked, so that it
+ * settles what it has in flight for them before their new owner starts.
  *
  * <p>Camel looks the adapter up by that one name for every Kafka consumer of the context, so a
  * consumer of another group (the splitter in the same process) is subscribed exactly as camel's
@@ -75,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * by an unclean leader election makes the consumer throw {@code LogTruncationException} at each
  * reconnect (under {@code earliest} it went back to the divergence point silently).
  */
-public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelContextAware {
+public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelContextAware, PollRetry.OffsetsOffTheLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsetGaps.class);
     private static final Duration LOOKUP = Duration.ofSeconds(30);
@@ -86,6 +82,7 @@ public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelC
     /** Partitions stopped by {@code stop}, for the life of the process (or until their topic leaves the set). */
     private final Map<TopicPartition, OffsetGap> stopped = new ConcurrentHashMap<>();
     private CamelContext context;
+    private RecordCopier copier;
 
     /**
      * @param route   route id, starts the log lines
@@ -110,6 +107,23 @@ public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelC
             effective = new Watching(consumer, listener);
         }
         new DefaultSubscribeAdapter().subscribe(consumer, effective, topicInfo);
+    }
+
+    /** The route's copier: told of revoked partitions before they leave. */
+    public void setCopier(RecordCopier copier) {
+        this.copier = copier;
+    }
+
+    /** Partitions a poll found off the log mid-run: checked and reported as at an assignment. */
+    @Override
+    public void offTheLog(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // back at the committed offset first (a position past a truncated log's end may be off it while the commit is not)
+        consumer.committed(new HashSet<>(partitions), LOOKUP).forEach((tp, c) -> {
+            if (c != null) {
+                consumer.seek(tp, c.offset());
+            }
+        });
+        assigned(consumer, partitions);
     }
 
     /** Why the route is not ready: its stopped partitions, or null. */
@@ -225,6 +239,9 @@ public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelC
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (copier != null) {
+                copier.revoked(consumer, partitions);
+            }
             delegate.onPartitionsRevoked(partitions);
         }
 

@@ -1,17 +1,18 @@
 package io.kafkasteps.reflector;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkasteps.ops.RouteStopping;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * has not acknowledged. A stop waits
  * for outstanding sends at most {@code closeTimeoutMs}, also while the sink is down.
  */
-public final class RecordCopier implements Processor {
+public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetry.TakenPositions {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordCopier.class);
     private static final String SENT = "kafkaSteps.copySent";
@@ -63,6 +64,9 @@ public final class RecordCopier implements Processor {
     private long retryInitialDelayMs = 500;
     private long retryMaxDelayMs = 30_000;
     private RetryBackoff backoff;
+    private CamelContext context;
+    private String routeId;
+    private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -129,12 +133,15 @@ public final class RecordCopier implements Processor {
         if (batch == null || batch.isEmpty()) {
             return;
         }
+        context = exchange.getContext();
+        routeId = exchange.getFromRouteId();
         Consumer<?, ?> polledBy = consumerOf(((Exchange) batch.get(0)).getMessage());
         if (polledBy != consumer) {
             // The route started again (a new topic set, a restart): the new consumer reads from the committed
             // offsets, so what the old one had in flight is read again. Let it land, then forget it.
             awaitSink(exchange);
             inFlight.clear();
+            committedUpTo.clear();
             consumer = polledBy;
         }
         settle(exchange);
@@ -163,7 +170,7 @@ public final class RecordCopier implements Processor {
     private void awaitSink(Exchange exchange) throws Exception {
         long stopping = -1;
         while (!inFlight.awaitAnswers(100)) {
-            if (stopping(exchange)) {
+            if (RouteStopping.of(exchange.getContext(), exchange.getFromRouteId())) {
                 stopping = stopping < 0 ? System.nanoTime() : stopping;
                 if (System.nanoTime() - stopping > TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs)) {
                     abandoned = true;
@@ -172,23 +179,6 @@ public final class RecordCopier implements Processor {
                 }
             }
         }
-    }
-
-    /** Waits, in slices, until the delay passed or the route stops. */
-    private static void pause(Exchange exchange, long millis) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < end && !stopping(exchange)) {
-            Thread.sleep(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
-        }
-    }
-
-    private static boolean stopping(Exchange exchange) {
-        CamelContext context = exchange.getContext();
-        if (context.isStopping() || context.getShutdownStrategy().isForceShutdown()) {
-            return true;
-        }
-        ServiceStatus route = exchange.getFromRouteId() == null ? null : context.getRouteController().getRouteStatus(exchange.getFromRouteId());
-        return route != null && route.isStopping();
     }
 
     /**
@@ -207,10 +197,52 @@ public final class RecordCopier implements Processor {
             commit(inFlight.takeCommittable());
             rewind.forEach(consumer::seek);
             // Each retry is a new poll, so the error handler's backoff starts over each time: back off here, per record.
-            pause(exchange, backoff.next(rewind));
+            RouteStopping.pause(exchange.getContext(), exchange.getFromRouteId(), backoff.next(rewind));
             throw new IllegalStateException("the sink did not acknowledge records; read again from " + rewind + ": " + failure.getMessage(), failure);
         }
         commit(inFlight.takeCommittable());
+    }
+
+    /** Per partition: the offset after the last record sent (or, with none in flight, committed), where a poll retried in place reads on. */
+    @Override
+    public Map<TopicPartition, Long> takenUpTo() {
+        Map<TopicPartition, Long> taken = new HashMap<>(committedUpTo);
+        taken.putAll(inFlight.nextOffsets());
+        return taken;
+    }
+
+    /**
+     * Partitions leaving this instance (a rebalance, or the route's unsubscribe at a stop), on the
+     * consumer's thread inside {@code poll}, before their new owner reads them: waits until the
+     * sink answered every record in flight and commits what it acknowledged, so the new owner
+     * starts after it and no copy of this instance lands after one of the new owner's (per key,
+     * the last copy on the sink stays the last record of the source). What the sink refused is
+     * forgotten here and read again by the new owner. While the route stops the wait is bounded by
+     * the close timeout.
+     */
+    void revoked(Consumer<?, ?> by, Collection<TopicPartition> partitions) {
+        if (by != consumer || inFlight.size() == 0 || partitions.isEmpty()) {
+            return;
+        }
+        try {
+            long stopping = -1;
+            while (!abandoned && !inFlight.awaitAnswers(100)) {   // a stop that already waited its close timeout waits no more
+                if (RouteStopping.of(context, routeId)) {
+                    stopping = stopping < 0 ? System.nanoTime() : stopping;
+                    if (System.nanoTime() - stopping > TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs)) {
+                        abandoned = true;
+                        break;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commit(inFlight.takeCommittable());
+        java.util.Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
+        kept.removeAll(partitions);
+        inFlight.retainOnly(kept);
+        committedUpTo.keySet().retainAll(kept);
     }
 
     /** A send that fails at once (the producer closed, a record it refuses) fails its entry like a refused one. */
@@ -230,6 +262,7 @@ public final class RecordCopier implements Processor {
         offsets.forEach((tp, offset) -> commits.put(tp, new OffsetAndMetadata(offset)));
         try {
             consumer.commitSync(commits);
+            committedUpTo.putAll(offsets);
         } catch (CommitFailedException | RebalanceInProgressException e) {
             LOG.warn("commit of {} refused after a rebalance; its new owner reads those records again: {}", commits.keySet(), e.getMessage());
         }
