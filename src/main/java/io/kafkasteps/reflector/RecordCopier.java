@@ -221,9 +221,11 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
      * the close timeout.
      */
     void revoked(Consumer<?, ?> by, Collection<TopicPartition> partitions) {
-        if (by != consumer || inFlight.size() == 0 || partitions.isEmpty()) {
+        if (by != consumer || partitions.isEmpty()) {
             return;
         }
+        int outstanding = inFlight.size();
+        long waiting = System.nanoTime();
         try {
             long stopping = -1;
             while (!abandoned && !inFlight.awaitAnswers(100)) {   // a stop that already waited its close timeout waits no more
@@ -238,11 +240,14 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        commit(inFlight.takeCommittable());
+        Map<TopicPartition, Long> acknowledged = inFlight.takeCommittable();
+        commit(acknowledged);
         java.util.Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
         kept.removeAll(partitions);
         inFlight.retainOnly(kept);
         committedUpTo.keySet().retainAll(kept);
+        LOG.info("partitions {} leave this instance: {} records were in flight, answered in {} ms; committed {}",
+                partitions, outstanding, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waiting), acknowledged);
     }
 
     /** A send that fails at once (the producer closed, a record it refuses) fails its entry like a refused one. */
