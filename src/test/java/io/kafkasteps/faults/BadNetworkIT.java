@@ -51,7 +51,7 @@ class BadNetworkIT {
 
     static final Duration LATENCY = Duration.ofMillis(500);
     static final Duration RESET_PERIOD = Duration.ofSeconds(3);
-    static final int EVENTS = 50;
+    static final int EVENTS = SplitterOutageIT.EVENTS;
 
     /**
      * The hot-loop bounds, per second a fault is held: route-level and client retry lines at most
@@ -273,14 +273,6 @@ class BadNetworkIT {
         return dups;
     }
 
-    static String batch(int b) {
-        StringBuilder sb = new StringBuilder("{\"events\":[");
-        for (int e = 0; e < EVENTS; e++) {
-            sb.append(e == 0 ? "" : ",").append("{\"id\":\"").append(b).append('-').append(e).append("\"}");
-        }
-        return sb.append("]}").toString();
-    }
-
     @Test
     void a_splitter_through_latency_resets_and_a_blackhole_loses_nothing_dead_letters_nothing_and_resumes_by_itself() {
         String source = "net-batches", sink = "net-events", dlq = "net-events.dlq", group = "net-splitter";
@@ -294,7 +286,7 @@ class BadNetworkIT {
             long started = System.nanoTime();
             try (SteadyStream stream = new SteadyStream(broker.direct());
                     AppProcess app = Jar.start(Jar.env(settings), "batch-to-stream")) {
-                stream.start(source, 2, 100, BadNetworkIT::batch);
+                stream.start(source, 2, 100, SplitterOutageIT::batch);
                 assertThat(Records.eventually(Duration.ofSeconds(120), () -> offsets.committed(group, source) >= 100 || !app.alive()))
                         .as("flowing through the proxy before the faults (proxy failure: %s): %s", broker.proxy.failure(),
                                 Jar.tail(app.output(), 30)).isTrue();
