@@ -76,7 +76,7 @@ public final class DeliveryRetry implements Processor, ReadinessHold {
     }
 
     /** Whether an authentication failure is anywhere in the cause chain. */
-    static boolean authentication(Throwable t) {
+    public static boolean authentication(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof AuthenticationException) {
                 return true;
