@@ -199,12 +199,12 @@ class SourceAccessIT {
             long beforeA = a.output().lines().count(), beforeB = b.output().lines().count();
 
             AclBinding deny = acl(ResourceType.TOPIC, source, AclOperation.READ, AclPermissionType.DENY, PatternType.LITERAL, true);
-            boolean[] bothDown = {false};
+            boolean[] down = {false, false};   // each instance seen DOWN with the reason (the two need not coincide)
             List<String> duringA, duringB;
             try {
                 Records.eventually(DENIED, () -> {
-                    bothDown[0] |= Management.get(portA, "/observe/health/ready").body().contains("fails since")
-                            && Management.get(portB, "/observe/health/ready").body().contains("fails since");
+                    down[0] |= Management.get(portA, "/observe/health/ready").body().contains("fails since");
+                    down[1] |= Management.get(portB, "/observe/health/ready").body().contains("fails since");
                     return !a.alive() || !b.alive();
                 });
                 duringA = a.output().lines().skip(beforeA).toList();
@@ -238,7 +238,11 @@ class SourceAccessIT {
 
             assertThat(new HashSet<>(out)).as("nothing lost").containsAll(expectedEvents().apply(batches));
             assertThat(dead).as("a permission is no reason for a dead letter").isZero();
-            assertThat(bothDown[0]).as("both instances DOWN with the reason").isTrue();
+            // an instance retrying was DOWN with the reason (one may hold no partition that failed in the window)
+            boolean aRetried = count(duringA, "polling the source failed") + count(duringA, "On delivery attempt") > 0;
+            boolean bRetried = count(duringB, "polling the source failed") + count(duringB, "On delivery attempt") > 0;
+            assertThat(!aRetried || down[0]).as("A retried, and was DOWN with the reason").isTrue();
+            assertThat(!bRetried || down[1]).as("B retried, and was DOWN with the reason").isTrue();
             assertThat(joins).as("no rebalance while denied: the consumers stay in their group").isZero();
             assertThat(reconnects).as("no consumer closed and made again").isZero();
             assertThat(retries).as("retried with backoff: %s", String.join("\n", duringA)).isBetween(2L, 30L);

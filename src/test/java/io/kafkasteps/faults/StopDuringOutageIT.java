@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * SIGTERM while the sink cluster is down: the process exits within the shutdown timeout (10 s)
  * instead of waiting out the producer's delivery timeout, and nothing is committed on the source
- * past what the sink acknowledged before it went down. The splitter's one cluster is both: its
- * broker is stopped.
+ * past what the sink acknowledged before it went down.
  */
 class StopDuringOutageIT extends TwoBrokers {
 
@@ -60,43 +59,4 @@ class StopDuringOutageIT extends TwoBrokers {
         }
     }
 
-    @Test
-    void splitter_sigterm_while_its_broker_is_down_exits_within_the_shutdown_timeout_and_commits_only_what_landed() {
-        String in = "stop-outage-batches", out = "stop-outage-events", group = "stop-outage-splitter";
-        src.createTopics(1, in, out, out + ".dlq");
-        Map<String, String> settings = Jar.splitter(source.bootstrapServers(), in, out, group);
-        try (SteadyStream stream = new SteadyStream(source.bootstrapServers());
-                AppProcess app = Jar.start(Jar.env(settings), "batch-to-stream")) {
-            stream.start(in, 2, 100, SplitterOutageIT::batch);
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> srcOffsets.committed(group, in) >= 50 || !app.alive()))
-                    .as("flowing: %s", Jar.tail(app.output(), 30)).isTrue();
-            source.stop();
-            // the route is now retrying a send or waiting on a poll: stop it there
-            assertThat(Records.eventually(Duration.ofSeconds(5), () -> !app.alive())).as("lives through the outage").isFalse();
-
-            long signalled = System.nanoTime();
-            app.terminate();
-            boolean exited = app.waitFor(Duration.ofSeconds(60));
-            double seconds = (System.nanoTime() - signalled) / 1e9;
-            source.restart();
-            int batches = stream.stop();
-            long committed = srcOffsets.committed(group, in);
-            Set<String> onSink = new HashSet<>(Records.values(srcOffsets.readAll(out)));
-            List<String> missing = new java.util.ArrayList<>();
-            for (int b = 0; b < committed; b++) {
-                for (int e = 0; e < SplitterOutageIT.EVENTS; e++) {
-                    String event = "{\"id\":\"" + b + "-" + e + "\"}";
-                    if (!onSink.contains(event)) {
-                        missing.add(event);
-                    }
-                }
-            }
-            FaultReport.section("8-stop-during-outage-splitter", "SIGTERM while the broker is down: batch-to-stream",
-                    FaultReport.row("batches on the source", "committed at SIGTERM", "SIGTERM to exit (s)") + "|---|---|---|\n"
-                            + FaultReport.row(batches, committed, String.format(java.util.Locale.ROOT, "%.1f", seconds)) + "\n");
-            assertThat(exited).as("the process exits: %s", Jar.tail(app.output(), 30)).isTrue();
-            assertThat(seconds).as("SIGTERM to exit within camel.main.shutdown-timeout (10 s): %s", Jar.tail(app.output(), 30)).isLessThan(10.0);
-            assertThat(missing).as("every committed batch's events on the sink (committed %d)", committed).isEmpty();
-        }
-    }
 }
