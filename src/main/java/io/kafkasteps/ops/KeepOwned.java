@@ -9,6 +9,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +27,22 @@ public final class KeepOwned implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeepOwned.class);
 
+    /** The Kafka consumer that polled a record: camel's manual commit carries it. */
+    public static Consumer<?, ?> consumerOf(Message m) {
+        Object commit = m.getHeader(KafkaConstants.MANUAL_COMMIT);
+        if (commit instanceof DefaultKafkaManualCommit manual) {
+            return manual.getCamelExchangePayload().consumer;
+        }
+        throw new IllegalStateException("no manual commit on the consumed records: the route's consumer needs allowManualCommit=true");
+    }
+
     @Override
     public void process(Exchange exchange) {
         List<?> batch = exchange.getMessage().getBody(List.class);
         if (batch == null || batch.isEmpty()) {
             return;
         }
-        Object commit = ((Exchange) batch.get(0)).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
-        if (!(commit instanceof DefaultKafkaManualCommit manual)) {
-            return;
-        }
-        Set<TopicPartition> owned = manual.getCamelExchangePayload().consumer.assignment();
+        Set<TopicPartition> owned = consumerOf(((Exchange) batch.get(0)).getMessage()).assignment();
         List<Object> kept = new ArrayList<>(batch.size());
         for (Object item : batch) {
             Message m = ((Exchange) item).getMessage();

@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkasteps.ops.KeepOwned;
 import io.kafkasteps.ops.RouteStopping;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -135,10 +135,11 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         }
         context = exchange.getContext();
         routeId = exchange.getFromRouteId();
-        Consumer<?, ?> polledBy = consumerOf(((Exchange) batch.get(0)).getMessage());
+        Consumer<?, ?> polledBy = KeepOwned.consumerOf(((Exchange) batch.get(0)).getMessage());
         if (polledBy != consumer) {
             // The route started again (a new topic set, a restart): the new consumer reads from the committed
             // offsets, so what the old one had in flight is read again. Let it land, then forget it.
+            abandoned = false;   // a stop that gave up on the old consumer's sends is over
             awaitSink(exchange);
             inFlight.clear();
             committedUpTo.clear();
@@ -168,17 +169,27 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
      * start), so a stop during a sink outage ends within the shutdown timeout.
      */
     private void awaitSink(Exchange exchange) throws Exception {
+        if (!answeredOrStopped(exchange.getContext(), exchange.getFromRouteId())) {
+            throw new IllegalStateException("stopping: " + inFlight.size()
+                    + " records the sink has not acknowledged are left uncommitted, read again at the next start");
+        }
+    }
+
+    /**
+     * Waits until the sink answered every record sent (true), or, once the route or Camel stops,
+     * at most the close timeout (false: the producer is then closed at once).
+     */
+    private boolean answeredOrStopped(CamelContext context, String routeId) throws InterruptedException {
         long stopping = -1;
-        while (!inFlight.awaitAnswers(100)) {
-            if (RouteStopping.of(exchange.getContext(), exchange.getFromRouteId())) {
+        while (!abandoned && !inFlight.awaitAnswers(100)) {   // a stop that already waited its close timeout waits no more
+            if (RouteStopping.of(context, routeId)) {
                 stopping = stopping < 0 ? System.nanoTime() : stopping;
                 if (System.nanoTime() - stopping > TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs)) {
                     abandoned = true;
-                    throw new IllegalStateException("stopping: " + inFlight.size()
-                            + " records the sink has not acknowledged are left uncommitted, read again at the next start");
                 }
             }
         }
+        return !abandoned;
     }
 
     /**
@@ -227,16 +238,7 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         int outstanding = inFlight.size();
         long waiting = System.nanoTime();
         try {
-            long stopping = -1;
-            while (!abandoned && !inFlight.awaitAnswers(100)) {   // a stop that already waited its close timeout waits no more
-                if (RouteStopping.of(context, routeId)) {
-                    stopping = stopping < 0 ? System.nanoTime() : stopping;
-                    if (System.nanoTime() - stopping > TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs)) {
-                        abandoned = true;
-                        break;
-                    }
-                }
-            }
+            answeredOrStopped(context, routeId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -286,14 +288,6 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
             }
         }
         return true;
-    }
-
-    private static Consumer<?, ?> consumerOf(Message m) {
-        Object commit = m.getHeader(KafkaConstants.MANUAL_COMMIT);
-        if (commit instanceof DefaultKafkaManualCommit manual) {
-            return manual.getCamelExchangePayload().consumer;
-        }
-        throw new IllegalStateException("no manual commit on the consumed records: the reflector's consumer needs allowManualCommit=true");
     }
 
     ProducerRecord<byte[], byte[]> toRecord(Message m) {
