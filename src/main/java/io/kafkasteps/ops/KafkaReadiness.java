@@ -1,12 +1,7 @@
 package io.kafkasteps.ops;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -16,7 +11,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * Readiness of one route: DOWN until its consumer has joined its group (the Kafka client's own
- * {@code join-total} metric), while its polls of the source or its deliveries fail, while its sink cluster does not answer, and while a
+ * {@code join-total} metric, read from the consumer through {@link KafkaClients}), while its polls of the source or its deliveries fail, while its sink cluster does not answer, and while a
  * {@link ReadinessHold} given to it holds (a partition the route stopped copying). The sink is
  * probed with a describe-cluster call, at most every few seconds, so an idle route still knows.
  */
@@ -33,6 +28,7 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     private ReadinessHold hold;
     private ReadinessHold polls;
     private ReadinessHold deliveries;
+    private KafkaClients consumers;
 
     /**
      * @param route            route id, names the check
@@ -58,6 +54,11 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     /** DOWN while the route retries a delivery ({@link DeliveryRetry}), with the reason. */
     public void setDeliveries(ReadinessHold deliveries) {
         this.deliveries = deliveries;
+    }
+
+    /** Where the route's consumer is: the Kafka component's client factory. */
+    public void setConsumers(KafkaClients consumers) {
+        this.consumers = consumers;
     }
 
     /** Also DOWN while this holds, with its reason. */
@@ -86,6 +87,10 @@ public final class KafkaReadiness extends AbstractHealthCheck {
             builder.down().message(failing);
             return;
         }
+        if (consumers == null) {
+            builder.down().message("readiness of " + getId() + " cannot see its consumer: set its consumers to the Kafka component's client factory");
+            return;
+        }
         if (!joined()) {
             builder.down().message("consumer " + consumerClientId + " has not joined its group yet");
             return;
@@ -99,22 +104,9 @@ public final class KafkaReadiness extends AbstractHealthCheck {
     }
 
     private boolean joined() {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            Set<ObjectName> names = server.queryNames(
-                    new ObjectName("kafka.consumer:type=consumer-coordinator-metrics,client-id=" + ObjectName.quote(consumerClientId)), null);
-            names.addAll(server.queryNames(
-                    new ObjectName("kafka.consumer:type=consumer-coordinator-metrics,client-id=" + consumerClientId), null));
-            for (ObjectName name : names) {
-                Object joins = server.getAttribute(name, "join-total");
-                if (joins instanceof Number n && n.doubleValue() > 0) {
-                    return true;
-                }
-            }
-        } catch (Exception e) {
-            return false;
-        }
-        return false;
+        return consumers.metricsOf(consumerClientId).entrySet().stream()
+                .anyMatch(m -> m.getKey().group().equals("consumer-coordinator-metrics") && m.getKey().name().equals("join-total")
+                        && m.getValue().metricValue() instanceof Number n && n.doubleValue() > 0);
     }
 
     private synchronized String probeSink() {

@@ -58,7 +58,7 @@ public final class PollRetry implements PollExceptionStrategy, ReadinessHold, Ca
     private final String route;
     private final long initialDelayMs;
     private final long maxDelayMs;
-    private ThreadConsumers consumers;
+    private KafkaClients consumers;
     private TakenPositions taken;
     private OffsetsOffTheLog offTheLog;
     private CamelContext context;
@@ -80,7 +80,7 @@ public final class PollRetry implements PollExceptionStrategy, ReadinessHold, Ca
     }
 
     /** The component's client factory: gives this the consumer of the failing thread. */
-    public void setConsumers(ThreadConsumers consumers) {
+    public void setConsumers(KafkaClients consumers) {
         this.consumers = consumers;
     }
 
@@ -100,9 +100,9 @@ public final class PollRetry implements PollExceptionStrategy, ReadinessHold, Ca
     /** On the consumer's thread, after its poll threw. */
     @Override
     public void handle(long partitionLastOffset, Exception exception) {
-        ThreadConsumers.Made made = consumers == null ? null : consumers.ofThisThread();
+        KafkaClients.Made made = consumers == null ? null : consumers.ofThisThread();
         if (made == null) {
-            throw new IllegalStateException(route + ": the poll retry has no consumer: set the component's kafkaClientFactory to its ThreadConsumers");
+            throw new IllegalStateException(route + ": the poll retry has no consumer: set the component's kafkaClientFactory to its KafkaClients");
         }
         if (exception instanceof InvalidOffsetException invalid && offTheLog != null) {
             try {
@@ -187,7 +187,7 @@ public final class PollRetry implements PollExceptionStrategy, ReadinessHold, Ca
      * the last one it took, or where its polls started if it took none. Local: no broker call,
      * so it works while the broker refuses the consumer.
      */
-    private void readAgain(ThreadConsumers.Made made) {
+    private void readAgain(KafkaClients.Made made) {
         Consumer<?, ?> consumer = made.consumer();
         Map<TopicPartition, Long> takenUpTo = taken == null ? Map.of() : taken.takenUpTo();
         Set<TopicPartition> paused = consumer.paused();

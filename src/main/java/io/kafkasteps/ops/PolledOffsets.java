@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
  * partition is read again from when none of its records reached the route yet (camel's batching
  * consumer holds a poll's records until the next poll returns, and drops them when that one
  * throws). Kept on the consumer's own thread, without a broker call, so {@link PollRetry} can
- * point the consumer back even while the broker refuses it. {@link ThreadConsumers} installs it.
+ * point the consumer back even while the broker refuses it. {@link KafkaClients} installs it.
  */
 public final class PolledOffsets implements ConsumerInterceptor<Object, Object> {
 

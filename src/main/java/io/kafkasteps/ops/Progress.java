@@ -36,6 +36,7 @@ public final class Progress implements CamelContextAware {
     private long lastReportNanos = System.nanoTime();
     private CamelContext context;
     private ConsumerMetrics consumerMetrics;
+    private KafkaClients consumers;
 
     /**
      * @param route            route id, the {@code route} label
@@ -127,11 +128,16 @@ public final class Progress implements CamelContextAware {
         counter(registry, "kafka_steps_batches_total", "Batches completed", batches);
         counter(registry, "kafka_steps_dead_letters_total", "Records sent to the dead-letter topic", deadLetters);
         counter(registry, "kafka_steps_tombstones_total", "Tombstones skipped", tombstones);
-        consumerMetrics = new ConsumerMetrics(registry, route, consumerClientId);
+        consumerMetrics = new ConsumerMetrics(registry, route, consumerClientId, consumers);
     }
 
     private void counter(MeterRegistry registry, String name, String description, LongAdder adder) {
         FunctionCounter.builder(name, adder, LongAdder::sum).description(description).tag("route", route).register(registry);
+    }
+
+    /** Where the route's consumer is, for its lag and commit gauges: the Kafka component's client factory. */
+    public void setConsumers(KafkaClients consumers) {
+        this.consumers = consumers;
     }
 
     @Override

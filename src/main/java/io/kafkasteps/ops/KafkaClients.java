@@ -7,23 +7,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * camel-kafka's client factory, remembering the Kafka consumer each consumer thread made, with
- * the first offsets its polls returned ({@link PolledOffsets}): camel creates a route's consumer
- * on the thread that polls it, and hands a failed poll to {@link PollRetry} on that same thread,
- * without the consumer. The consumer itself is camel's own, unwrapped (camel's consumer health
- * check reads fields of the real {@code KafkaConsumer}). Java because no route option gives the
- * poll-failure strategy its consumer.
+ * camel-kafka's client factory, remembering the clients it made, for two jobs no route option
+ * can do (hence Java):
+ * <ul>
+ * <li>{@link PollRetry} gets the consumer of its thread, with the first offsets its polls returned
+ * ({@link PolledOffsets}): camel creates a route's consumer on the thread that polls it and hands a
+ * failed poll to the strategy on that thread, without the consumer. The consumer is camel's own,
+ * unwrapped (camel's consumer health check reads fields of the real {@code KafkaConsumer}).</li>
+ * <li>Readiness and the lag gauges read the metrics of the newest consumer of a client.id itself,
+ * not over JMX: a renewed consumer has its predecessor's client.id, so their JMX beans share a name,
+ * and the old one closing after the new one started unregisters the new one's beans (Kafka's
+ * JmxReporter unregisters by name).</li>
+ * </ul>
  */
-public class ThreadConsumers extends DefaultKafkaClientFactory {
+public class KafkaClients extends DefaultKafkaClientFactory {
 
     /** A consumer and the first offset each of its partitions was polled at. */
     public record Made(Consumer<?, ?> consumer, Map<TopicPartition, Long> firstPolled) {
     }
 
     private final Map<Thread, Made> made = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<?, ?>> newest = new ConcurrentHashMap<>();
 
     @Override
     public Consumer getConsumer(Properties kafkaProps) {
@@ -36,7 +45,14 @@ public class ThreadConsumers extends DefaultKafkaClientFactory {
         props.put(PolledOffsets.SEEN, firstPolled);
         Consumer<?, ?> consumer = super.getConsumer(props);
         made.put(Thread.currentThread(), new Made(consumer, firstPolled));
+        newest.put(props.getProperty(ConsumerConfig.CLIENT_ID_CONFIG, ""), consumer);
         return consumer;
+    }
+
+    /** The metrics of the consumer made last with this client.id; empty if none was made. */
+    public Map<MetricName, ? extends Metric> metricsOf(String clientId) {
+        Consumer<?, ?> consumer = newest.get(clientId);
+        return consumer == null ? Map.of() : consumer.metrics();
     }
 
     /** What the calling thread made last, or null. */
