@@ -7,12 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * camel-kafka's client factory, remembering the clients it made, for two jobs no route option
+ * camel-kafka's client factory, remembering the clients it made, for three jobs no route option
  * can do (hence Java):
  * <ul>
  * <li>{@link PollRetry} gets the consumer of its thread, with the first offsets its polls returned
@@ -23,6 +25,8 @@ import org.apache.kafka.common.TopicPartition;
  * not over JMX: a renewed consumer has its predecessor's client.id, so their JMX beans share a name,
  * and the old one closing after the new one started unregisters the new one's beans (Kafka's
  * JmxReporter unregisters by name).</li>
+ * <li>{@link SendsAtStop} closes the producers at once when a stop has waited long enough for their
+ * sends: camel-kafka closes its producer without a bound.</li>
  * </ul>
  */
 public class KafkaClients extends DefaultKafkaClientFactory {
@@ -33,6 +37,22 @@ public class KafkaClients extends DefaultKafkaClientFactory {
 
     private final Map<Thread, Made> made = new ConcurrentHashMap<>();
     private final Map<String, Consumer<?, ?>> newest = new ConcurrentHashMap<>();
+    private final Map<String, Producer<?, ?>> producers = new ConcurrentHashMap<>();
+
+    @Override
+    public Producer getProducer(Properties kafkaProps) {
+        Producer<?, ?> producer = super.getProducer(kafkaProps);
+        producers.put(kafkaProps.getProperty(ProducerConfig.CLIENT_ID_CONFIG, ""), producer);
+        return producer;
+    }
+
+    /**
+     * Closes every producer made (the newest of each client.id) without waiting: sends the sink has
+     * not acknowledged fail at once, so what waited on them goes on, uncommitted.
+     */
+    public void closeProducersNow() {
+        producers.values().forEach(p -> p.close(java.time.Duration.ZERO));
+    }
 
     @Override
     public Consumer getConsumer(Properties kafkaProps) {

@@ -40,6 +40,7 @@ public final class SplitterConfig {
         c.wholeNumber("splitter.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("splitter.heartbeat.interval.ms", 100, 3_600_000);
         c.positive("splitter.producer.max.block.ms");
+        c.positive("splitter.producer.close.timeout.ms");
         c.positive("splitter.producer.max.request.size");
         c.oneOf("splitter.producer.compression", "none", "gzip", "snappy", "lz4", "zstd");
         c.positive("splitter.retry.initial.delay.ms");
