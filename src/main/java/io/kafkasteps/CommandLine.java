@@ -27,8 +27,8 @@ public record CommandLine(List<String> routes, Path routesDir, Path config, Map<
             "  --verify             reflector: compare the sink with the source record by record, print what is",
             "                       copied, missing, extra, different, and exit (0: nothing missing or different)",
             "  --since INSTANT      with --verify: only source records stamped at or after it, e.g. 2026-12-01T00:00:00Z",
-            "  --routes DIR         folder of <route>.camel.yaml files (default: routes)",
-            "  --config FILE        properties file (default: application.properties, else the jar's copy)",
+            "  --routes DIR         folder of <route>.camel.yaml files (default: routes, env KAFKA_STEPS_ROUTES_DIR)",
+            "  --config FILE        properties file (default: application.properties, else the jar's copy; env KAFKA_STEPS_CONFIG)",
             "  --set KEY=VALUE      override one property (wins over the environment)");
 
     public static CommandLine parse(String[] args, Map<String, String> env) {

@@ -29,12 +29,12 @@ import org.junit.jupiter.api.Test;
  * application.properties --dep=io.kafkasteps:kafka-steps:VERSION} (the project's jar, from
  * {@code mvn install}, for the route's few beans; no Java source). The CLI is camel-jbang-core
  * 4.17.0 from Maven Central (src/test/jbang/pom.xml) started by the launcher CamelCli.java, as the
- * README says; it downloads the components at run time. Against a real broker.
+ * docs/running.md says; it downloads the components at run time. Against a real broker.
  * Runs with -Pjbang (it resolves the CLI with Maven and may download from Maven Central).
  */
 class CamelCliIT {
 
-    /** The one option that names this project's beans: its jar, installed by {@code mvn install} (README, "Camel CLI"). */
+    /** The one option that names this project's beans: its jar, installed by {@code mvn install} (docs/running.md, "With the Camel CLI"). */
     static String projectDependency() throws IOException {
         String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
         Matcher version = Pattern.compile("<artifactId>kafka-steps</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
@@ -132,7 +132,7 @@ class CamelCliIT {
 
     /**
      * {@code camel run ROUTE_FILE application.properties --dep=<this project> OPTIONS}: the CLI from
-     * Maven Central, without JBang (its classpath resolved by Maven), exactly as the README shows.
+     * Maven Central, without JBang (its classpath resolved by Maven), exactly as docs/running.md shows.
      */
     private Path camelRun(String routeFile, String... options) throws Exception {
         Path classpathFile = Path.of("src/test/jbang/target/camel-cli.classpath");
