@@ -2,7 +2,6 @@ package io.kafkasteps;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,11 +42,13 @@ public final class KafkaSteps {
         main.setOverrideProperties(resolved);
     }
 
-    /** The settings that follow from others (SASL from usernames and passwords), added once. */
+    /**
+     * The settings that follow from others (SASL from usernames and passwords), added once, for
+     * every known route: a route file of the user's own may use their keys.
+     */
     private static Settings withDerived(Settings settings) {
         Map<String, String> derived = new java.util.LinkedHashMap<>();
-        derived.putAll(io.kafkasteps.splitter.SplitterConfig.derived(settings));
-        derived.putAll(io.kafkasteps.reflector.ReflectorConfig.derived(settings));
+        KnownRoutes.ALL.forEach(r -> derived.putAll(r.derived().apply(settings)));
         return settings.withCommandLine(derived);
     }
 
@@ -72,12 +73,9 @@ public final class KafkaSteps {
         main.start();
     }
 
-    /** What must happen once, before the routes consume: the splitter's --reset. */
+    /** What must happen once, before the routes consume (the splitter's --reset): each route's own. */
     private void beforeStart() {
-        if (routes.contains("batch-to-stream") && Boolean.parseBoolean(settings.get("splitter.reset", "false"))) {
-            GroupRewind.toEarliest(ClientSecurity.connection(settings, "splitter", "splitter.brokers"),
-                    settings.get("splitter.group.id"), settings.get("splitter.source.topic"), Duration.ofSeconds(30));
-        }
+        routes.forEach(name -> KnownRoutes.named(name).ifPresent(r -> r.beforeStart().accept(settings)));
     }
 
     public void stop() {

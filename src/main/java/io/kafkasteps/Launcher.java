@@ -4,11 +4,10 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Optional;
 
 import io.kafkasteps.reflector.ReflectorConfig;
 import io.kafkasteps.reflector.ReflectorVerify;
-import io.kafkasteps.splitter.SplitterConfig;
 
 /**
  * {@code java -jar kafka-steps.jar ROUTE...}: checks the configuration of the routes named, then
@@ -20,11 +19,6 @@ public final class Launcher {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int CONFIG_ERROR = 2;
-
-    /** The routes this application knows, and the checks of their settings. */
-    static final Map<String, Function<Settings, List<String>>> ROUTES = Map.of(
-            "batch-to-stream", SplitterConfig::problems,
-            "reflector", ReflectorConfig::problems);
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -102,19 +96,19 @@ public final class Launcher {
             problems.add("no route named: give batch-to-stream and/or reflector (or set kafka.steps.routes)");
         }
         for (String route : routes) {
-            Function<Settings, List<String>> check = ROUTES.get(route);
-            if (check == null && java.nio.file.Files.isRegularFile(cl.routesDir().resolve(route + ".camel.yaml"))) {
+            Optional<Route> known = KnownRoutes.named(route);
+            if (known.isEmpty() && java.nio.file.Files.isRegularFile(cl.routesDir().resolve(route + ".camel.yaml"))) {
                 // A route file of the user's own (a copy of a route with other settings, docs/recipes.md):
                 // run as written; its settings are checked by Camel when the route is built.
                 err.println("kafka-steps: route '" + route + "' is your own (" + cl.routesDir().resolve(route + ".camel.yaml")
                         + "): no start-up checks of its settings");
-            } else if (check == null) {
-                problems.add("unknown route '" + route + "': known routes are " + String.join(", ", ROUTES.keySet().stream().sorted().toList()));
+            } else if (known.isEmpty()) {
+                problems.add("unknown route '" + route + "': known routes are " + KnownRoutes.names());
             } else {
-                problems.addAll(check.apply(settings));
+                problems.addAll(known.get().problems().apply(settings));
             }
         }
-        problems.addAll(KafkaSteps.missingRouteFiles(routes.stream().filter(ROUTES::containsKey).toList(), cl.routesDir()));
+        problems.addAll(KafkaSteps.missingRouteFiles(routes.stream().filter(r -> KnownRoutes.named(r).isPresent()).toList(), cl.routesDir()));
         if (!problems.isEmpty()) {
             return refuse(problems);
         }

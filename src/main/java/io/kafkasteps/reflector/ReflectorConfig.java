@@ -4,10 +4,14 @@ import java.util.List;
 
 import io.kafkasteps.Checks;
 import io.kafkasteps.ClientSecurity;
+import io.kafkasteps.Route;
 import io.kafkasteps.Settings;
 
-/** Start-up checks of the reflector's settings (the ALeRCE reflector's environment contract). */
+/** The reflector's settings ({@code reflector.*}, set by the ALeRCE reflector's environment): start-up checks and what follows from them. */
 public final class ReflectorConfig {
+
+    /** The reflector, as the launcher knows it: {@code routes/reflector.camel.yaml}; nothing to do before it starts. */
+    public static final Route ROUTE = new Route("reflector", ReflectorConfig::problems, ReflectorConfig::derived, settings -> { });
 
     private ReflectorConfig() {
     }

@@ -1,14 +1,21 @@
 package io.kafkasteps.splitter;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 import io.kafkasteps.Checks;
 import io.kafkasteps.ClientSecurity;
+import io.kafkasteps.GroupRewind;
+import io.kafkasteps.Route;
 import io.kafkasteps.Settings;
 
-/** Start-up checks of the batch-to-stream settings: every problem, one line each. */
+/** The batch-to-stream route's settings ({@code splitter.*}): their start-up checks, every problem one line. */
 public final class SplitterConfig {
+
+    /** batch-to-stream, as the launcher knows it: {@code routes/batch-to-stream.camel.yaml}. */
+    public static final Route ROUTE = new Route("batch-to-stream", SplitterConfig::problems, SplitterConfig::derived,
+            SplitterConfig::beforeStart);
 
     private SplitterConfig() {
     }
@@ -16,6 +23,14 @@ public final class SplitterConfig {
     /** Settings that follow from others: the SASL settings. */
     public static java.util.Map<String, String> derived(Settings settings) {
         return ClientSecurity.derived(settings, "splitter");
+    }
+
+    /** {@code --reset} (splitter.reset=true): the group rewound to the earliest offsets, once, before it consumes. */
+    static void beforeStart(Settings settings) {
+        if (Boolean.parseBoolean(settings.get("splitter.reset", "false"))) {
+            GroupRewind.toEarliest(ClientSecurity.connection(settings, "splitter", "splitter.brokers"),
+                    settings.get("splitter.group.id"), settings.get("splitter.source.topic"), Duration.ofSeconds(30));
+        }
     }
 
     public static List<String> problems(Settings settings) {

@@ -20,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.kafkasteps.KafkaSteps;
 import io.kafkasteps.Settings;
-import io.kafkasteps.reflector.ReflectorConfig;
-import io.kafkasteps.splitter.SplitterConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -85,8 +83,8 @@ public final class Demo {
 
         Settings settings = Settings.load(base.resolve("application.properties"), System.getenv(), Map.of())
                 .withCommandLine(settings(bootstrap));
-        List<String> problems = new ArrayList<>(SplitterConfig.problems(settings));
-        problems.addAll(ReflectorConfig.problems(settings));
+        List<String> problems = new ArrayList<>();
+        io.kafkasteps.KnownRoutes.ALL.forEach(r -> problems.addAll(r.problems().apply(settings)));
         if (!problems.isEmpty()) {
             problems.forEach(p -> out.println("demo: " + p));
             broker.close();
