@@ -278,7 +278,7 @@ class BadNetworkIT {
         String source = "net-batches", sink = "net-events", dlq = "net-events.dlq", group = "net-splitter";
         try (ProxiedBroker broker = ProxiedBroker.start("splitter");
                 Records records = new Records(broker.direct());
-                Offsets offsets = new Offsets(broker.direct())) {
+                Records offsets = new Records(broker.direct())) {
             records.createTopics(1, source, sink, dlq);
             Map<String, String> settings = Jar.splitter(broker.proxied(), source, sink, group);
             settings.put("splitter.progress.interval.ms", "5000");
@@ -332,8 +332,8 @@ class BadNetworkIT {
                 ProxiedBroker sink = ProxiedBroker.start("sink");
                 Records src = new Records(source.direct());
                 Records dst = new Records(sink.direct());
-                Offsets srcOffsets = new Offsets(source.direct());
-                Offsets dstOffsets = new Offsets(sink.direct())) {
+                Records srcOffsets = new Records(source.direct());
+                Records dstOffsets = new Records(sink.direct())) {
             src.createTopics(1, topic);
             dst.createTopics(1, topic);
             Map<String, String> env = Jar.reflector(source.proxied(), sink.proxied(), topic, group);

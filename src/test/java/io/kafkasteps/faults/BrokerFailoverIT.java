@@ -55,14 +55,14 @@ class BrokerFailoverIT {
     static final int EVENTS = 50;
 
     static BrokerCluster cluster;
-    static Offsets offsets;
+    static Records offsets;
     /** The report's rows so far, per route, so the section holds whichever tests ran. */
     static final Map<String, String> ROWS = new TreeMap<>();
 
     @BeforeAll
     static void startCluster() {
         cluster = BrokerCluster.start("broker-failover");
-        offsets = new Offsets(cluster.bootstrapServers());
+        offsets = new Records(cluster.bootstrapServers());
     }
 
     @AfterAll
@@ -286,7 +286,7 @@ class BrokerFailoverIT {
         cluster.createTopic(topic, victim);
 
         try (EmbeddedKafka source = EmbeddedKafka.start(); Records src = new Records(source.bootstrapServers());
-                Offsets srcOffsets = new Offsets(source.bootstrapServers())) {
+                Records srcOffsets = new Records(source.bootstrapServers())) {
             src.createTopics(1, topic);
             Map<String, String> env = Jar.reflector(source.bootstrapServers(), cluster.bootstrapServers(), topic, group);
             env.put("REFLECTOR_PROGRESS_INTERVAL_MS", "5000");

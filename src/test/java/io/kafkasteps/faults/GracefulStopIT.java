@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
 
 /** SIGTERM mid-stream, twice at seeded moments, for each route as the packaged jar. */
-class GracefulStopIT extends TwoBrokers {
+class GracefulStopIT extends TwoBrokerTestBase {
 
     /** Batch records per poll: a SIGTERM may still finish the poll in flight and the one already fetched. */
     static final int POLL = 50;
@@ -32,16 +33,16 @@ class GracefulStopIT extends TwoBrokers {
         Map<String, String> env = Jar.env(settings);
 
         long total = (long) batches * events;
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "batch-to-stream"), () -> srcOffsets.end(out),
-                () -> srcOffsets.committed(group, in), batches, true);
+        KillLoop loop = new KillLoop(() -> Jar.start(env, "batch-to-stream"), () -> src.end(out),
+                () -> src.committed(group, in), batches, true);
         loop.logName = "splitter";
-        loop.run(KillLoop.moments(Seeds.random("splitter-sigterm"), STOPS, total), srcOffsets, out);
+        loop.run(KillLoop.moments(Seeds.random("splitter-sigterm"), STOPS, total), src, out);
 
-        List<String> values = Records.values(srcOffsets.readAll(out));
+        List<String> values = Records.values(src.readAll(out));
         KillLoop.Tally tally = loop.tally(values, SplitterCrashIT::batchOf);
         FaultReport.section("6-graceful-stop-splitter", "Graceful stop: batch-to-stream, SIGTERM x" + STOPS,
                 FaultReport.row("events", "SIGTERMs", "sink records", "duplicates", "dead letters") + "|---|---|---|---|---|\n"
-                        + FaultReport.row(total, STOPS, values.size(), tally.totalDuplicates(), srcOffsets.end(dlq)) + "\n"
+                        + FaultReport.row(total, STOPS, values.size(), tally.totalDuplicates(), src.end(dlq)) + "\n"
                         + loop.table(tally, "batches"));
 
         Set<String> expected = new HashSet<>();
@@ -62,7 +63,7 @@ class GracefulStopIT extends TwoBrokers {
             assertThat(tally.duplicates().get(i)).as("the restart after SIGTERM %d re-delivers at most the uncommitted tail", i + 1)
                     .isLessThanOrEqualTo(tally.uncommitted().get(i));
         }
-        assertThat(srcOffsets.end(dlq)).isZero();
+        assertThat(src.end(dlq)).isZero();
     }
 
     @Test
@@ -78,12 +79,12 @@ class GracefulStopIT extends TwoBrokers {
         src.sendAll(topic, sent);
         Map<String, String> env = Jar.reflector(source.bootstrapServers(), sink.bootstrapServers(), topic, group);
 
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dstOffsets.end(topic),
-                () -> srcOffsets.committed(group, topic), records, true);
+        KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dst.end(topic),
+                () -> src.committed(group, topic), records, true);
         loop.logName = "reflector";
-        loop.run(KillLoop.moments(Seeds.random("reflector-sigterm"), STOPS, records), dstOffsets, topic);
+        loop.run(KillLoop.moments(Seeds.random("reflector-sigterm"), STOPS, records), dst, topic);
 
-        List<String> values = Records.values(dstOffsets.readAll(topic));
+        List<String> values = Records.values(dst.readAll(topic));
         KillLoop.Tally tally = loop.tally(values, v -> Long.parseLong(v.substring(0, v.indexOf(':'))));
         FaultReport.section("7-graceful-stop-reflector", "Graceful stop: reflector, SIGTERM x" + STOPS,
                 FaultReport.row("records", "SIGTERMs", "sink records", "duplicates") + "|---|---|---|---|\n"

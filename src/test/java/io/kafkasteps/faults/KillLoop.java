@@ -76,7 +76,7 @@ final class KillLoop {
     }
 
     /** Kills at each moment (the first time the sink holds at least that many records), then runs to the end. */
-    void run(long[] moments, Offsets sinkOffsets, String sinkTopic) {
+    void run(long[] moments, Records sinkOffsets, String sinkTopic) {
         long previousSink = sinkEnd.getAsLong();
         for (int i = 0; i < moments.length; i++) {
             long target = Math.max(moments[i], previousSink + 1);

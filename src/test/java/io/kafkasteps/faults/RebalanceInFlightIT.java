@@ -42,8 +42,8 @@ class RebalanceInFlightIT {
     static EmbeddedKafka sink;
     static TcpProxy slow;
     static Records src;
-    static Offsets srcOffsets;
-    static Offsets dstOffsets;
+    static Records srcOffsets;
+    static Records dstOffsets;
 
     @BeforeAll
     static void brokers() throws Exception {
@@ -55,8 +55,8 @@ class RebalanceInFlightIT {
                 "advertised.listeners", "PROXIED://127.0.0.1:" + proxyPort,
                 "listener.security.protocol.map", "PROXIED:PLAINTEXT"));
         src = new Records(source.bootstrapServers());
-        srcOffsets = new Offsets(source.bootstrapServers());
-        dstOffsets = new Offsets(sink.bootstrapServers());
+        srcOffsets = new Records(source.bootstrapServers());
+        dstOffsets = new Records(sink.bootstrapServers());
     }
 
     @AfterAll

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
 
 /** The reflector, as the packaged jar between two brokers, killed with SIGKILL ten times over 100k records. */
-class ReflectorCrashIT extends TwoBrokers {
+class ReflectorCrashIT extends TwoBrokerTestBase {
 
     static final int RECORDS = 100_000;
     static final int KILLS = 10;
@@ -29,18 +30,18 @@ class ReflectorCrashIT extends TwoBrokers {
             values.add(i + ":" + "x".repeat(100));
         }
         src.sendAll(topic, values);
-        assertThat(srcOffsets.end(topic)).isEqualTo(RECORDS);
+        assertThat(src.end(topic)).isEqualTo(RECORDS);
 
         Map<String, String> env = Jar.reflector(source.bootstrapServers(), sink.bootstrapServers(), topic, group);
         env.put("REFLECTOR_PROGRESS_INTERVAL_MS", "1000");
 
         long began = System.nanoTime();
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dstOffsets.end(topic),
-                () -> srcOffsets.committed(group, topic), RECORDS);
-        loop.run(KillLoop.moments(Seeds.random("reflector-crash"), KILLS, RECORDS), dstOffsets, topic);
+        KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dst.end(topic),
+                () -> src.committed(group, topic), RECORDS);
+        loop.run(KillLoop.moments(Seeds.random("reflector-crash"), KILLS, RECORDS), dst, topic);
         long elapsed = System.nanoTime() - began;
 
-        List<String> out = Records.values(dstOffsets.readAll(topic));
+        List<String> out = Records.values(dst.readAll(topic));
         KillLoop.Tally tally = loop.tally(out, v -> Long.parseLong(v.substring(0, v.indexOf(':'))));
 
         FaultReport.section("2-reflector-crash", "Process crash: reflector, kill -9 x" + KILLS,

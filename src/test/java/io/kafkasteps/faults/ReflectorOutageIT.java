@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
+import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
 
 /** The reflector, as the packaged jar, through a 30 s outage of its sink broker and then one of its source broker. */
-class ReflectorOutageIT extends TwoBrokers {
+class ReflectorOutageIT extends TwoBrokerTestBase {
 
     static final Duration OUTAGE = Duration.ofSeconds(30);
 
@@ -64,24 +65,24 @@ class ReflectorOutageIT extends TwoBrokers {
         try (SteadyStream stream = new SteadyStream(source.bootstrapServers());
                 AppProcess app = Jar.start(env, "reflector")) {
             stream.start(topic, 100, 100, i -> i + ":" + "y".repeat(64));
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> dstOffsets.end(topic) >= 2000 || !app.alive()))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> dst.end(topic) >= 2000 || !app.alive()))
                     .as("flowing before the outages: %s", Jar.tail(app.output(), 30)).isTrue();
             assertThat(app.alive()).isTrue();
 
-            Outage sinkOutage = outage("sink", sink, app, () -> dstOffsets.end(topic));
-            long afterSink = dstOffsets.end(topic);
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> dstOffsets.end(topic) >= afterSink + 2000))
+            Outage sinkOutage = outage("sink", sink, app, () -> dst.end(topic));
+            long afterSink = dst.end(topic);
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> dst.end(topic) >= afterSink + 2000))
                     .as("flowing between the outages").isTrue();
-            Outage sourceOutage = outage("source", source, app, () -> srcOffsets.committed(group, topic));
+            Outage sourceOutage = outage("source", source, app, () -> src.committed(group, topic));
 
             int sent = stream.stop();
             long caughtUp = System.nanoTime();
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> srcOffsets.committed(group, topic) == sent))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> src.committed(group, topic) == sent))
                     .as("every record committed: %s", Jar.tail(app.output(), 40)).isTrue();
             long caughtUpTook = System.nanoTime() - caughtUp;
             assertThat(app.alive()).isTrue();
 
-            List<String> out = Records.values(dstOffsets.readAll(topic));
+            List<String> out = Records.values(dst.readAll(topic));
             Set<String> expected = new HashSet<>();
             for (int i = 0; i < sent; i++) {
                 expected.add(i + ":" + "y".repeat(64));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kafkasteps.reflector.TopicSubscription;
+import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import io.kafkasteps.testing.RunningApp;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * four switches (d1 -> d1,d2 -> d2 -> d2,d3 -> d3), driven through TopicSubscription.refreshAt
  * in the running application (in this JVM: the switch needs its CamelContext).
  */
-class ReflectorRolloverLoadIT extends TwoBrokers {
+class ReflectorRolloverLoadIT extends TwoBrokerTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -66,9 +67,9 @@ class ReflectorRolloverLoadIT extends TwoBrokers {
                     {"2030-01-03T00:00:00Z", d3}};
             String flowing = d1;
             for (String[] step : plan) {
-                long before = dstOffsets.end(flowing);
+                long before = dst.end(flowing);
                 String watched = flowing;
-                assertThat(Records.eventually(WAIT, () -> dstOffsets.end(watched) >= before + 300))
+                assertThat(Records.eventually(WAIT, () -> dst.end(watched) >= before + 300))
                         .as("records of %s flow before the switch at %s", watched, step[0]).isTrue();
                 long[] acked = streams.stream().mapToLong(SteadyStream::acked).toArray();
                 long began = System.nanoTime();
@@ -78,13 +79,13 @@ class ReflectorRolloverLoadIT extends TwoBrokers {
                 flowing = set.get(set.size() - 1);
             }
             String last = flowing;
-            long beforeEnd = dstOffsets.end(last);
-            assertThat(Records.eventually(WAIT, () -> dstOffsets.end(last) >= beforeEnd + 300)).as("records flow after the last switch").isTrue();
+            long beforeEnd = dst.end(last);
+            assertThat(Records.eventually(WAIT, () -> dst.end(last) >= beforeEnd + 300)).as("records flow after the last switch").isTrue();
             long[] sent = new long[days.size()];
             for (int i = 0; i < days.size(); i++) {
                 sent[i] = streams.get(i).stop();
             }
-            assertThat(Records.eventually(WAIT, () -> dstOffsets.end(d3) >= sent[2])).as("d3 (still in the set) fully copied").isTrue();
+            assertThat(Records.eventually(WAIT, () -> dst.end(d3) >= sent[2])).as("d3 (still in the set) fully copied").isTrue();
 
             // required on the sink: d1 up to its leaving (switch 2), d2 up to its leaving (switch 4), d3 all
             long[] required = {switches.get(1).ackedBefore()[0], switches.get(3).ackedBefore()[1], sent[2]};
@@ -101,7 +102,7 @@ class ReflectorRolloverLoadIT extends TwoBrokers {
             List<List<String>> missing = new ArrayList<>();
             for (int t = 0; t < days.size(); t++) {
                 String day = days.get(t);
-                List<String> out = Records.values(dstOffsets.readAll(day));
+                List<String> out = Records.values(dst.readAll(day));
                 Set<String> distinct = new HashSet<>(out);
                 List<String> miss = new ArrayList<>();
                 for (long i = 0; i < required[t]; i++) {

@@ -51,7 +51,6 @@ class SourceAccessIT {
     static TestCertificates certs;
     static EmbeddedKafka kafka;
     static Records records;
-    static Offsets offsets;
     static Admin admin;
 
     @BeforeAll
@@ -62,7 +61,6 @@ class SourceAccessIT {
                 "super.users", "User:ANONYMOUS",
                 "connections.max.reauth.ms", "3000"));
         records = new Records(kafka.bootstrapServers());
-        offsets = new Offsets(kafka.bootstrapServers());
         admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
         records.addScramUser(USER, PASSWORD);
         acl(ResourceType.TOPIC, "access-", AclOperation.ALL, AclPermissionType.ALLOW, PatternType.PREFIXED, true);
@@ -72,7 +70,6 @@ class SourceAccessIT {
     @AfterAll
     static void stop() {
         admin.close();
-        offsets.close();
         records.close();
         kafka.close();
     }
@@ -84,7 +81,7 @@ class SourceAccessIT {
         Map<String, String> s = Jar.splitter(kafka.saslSslBootstrapServers(), source, sink, group);
         s.putAll(scram("splitter.", password()));
         refusedFor(REFUSED, "1-splitter-refused-password", "batch-to-stream (source and sink on the one cluster)", source, group, s,
-                () -> Records.values(offsets.readAll(sink)), expectedEvents(), sink + ".dlq");
+                () -> Records.values(records.readAll(sink)), expectedEvents(), sink + ".dlq");
     }
 
     @Test
@@ -94,7 +91,7 @@ class SourceAccessIT {
         Map<String, String> s = reflector(kafka.saslSslBootstrapServers(), kafka.bootstrapServers(), source, sink, group);
         s.putAll(scram("reflector.consumer.", password()));
         refusedFor(REFUSED, "1-reflector-refused-password", "reflector, its source", source, group, s,
-                () -> Records.values(offsets.readAll(sink)), expectedBatches(), null);
+                () -> Records.values(records.readAll(sink)), expectedBatches(), null);
     }
 
     @Test
@@ -104,7 +101,7 @@ class SourceAccessIT {
         Map<String, String> s = reflector(kafka.bootstrapServers(), kafka.saslSslBootstrapServers(), source, sink, group);
         s.putAll(scram("reflector.producer.", password()));
         refusedFor(REFUSED, "1-reflector-refused-sink-password", "reflector, its sink", source, group, s,
-                () -> Records.values(offsets.readAll(sink)), expectedBatches(), null);
+                () -> Records.values(records.readAll(sink)), expectedBatches(), null);
     }
 
     /** Stream, change the password for {@code refused}, restore it, and count. */
@@ -115,7 +112,7 @@ class SourceAccessIT {
         settings.put("camel.management.port", String.valueOf(port));
         try (SteadyStream stream = new SteadyStream(kafka.bootstrapServers()); AppProcess app = Jar.start(Jar.env(settings), route)) {
             stream.start(source, 2, 100, SplitterOutageIT::batch);
-            assertThat(Records.eventually(Duration.ofSeconds(90), () -> offsets.committed(group, source) >= 50 || !app.alive()))
+            assertThat(Records.eventually(Duration.ofSeconds(90), () -> records.committed(group, source) >= 50 || !app.alive()))
                     .as("flowing: %s", Jar.tail(app.output(), 30)).isTrue();
             long linesBefore = app.output().lines().count();
 
@@ -135,7 +132,7 @@ class SourceAccessIT {
                     return !app.alive();
                 });
                 during = app.output().lines().skip(linesBefore).toList();
-                committedAtRestore = offsets.committed(group, source);
+                committedAtRestore = records.committed(group, source);
             } finally {
                 records.addScramUser(USER, PASSWORD);
             }
@@ -144,13 +141,13 @@ class SourceAccessIT {
 
             long[] resumedAfter = {-1};
             assertThat(Records.eventually(Duration.ofSeconds(90), () -> {
-                if (resumedAfter[0] < 0 && offsets.committed(group, source) > committedAtRestore) {
+                if (resumedAfter[0] < 0 && records.committed(group, source) > committedAtRestore) {
                     resumedAfter[0] = System.nanoTime() - restoring;
                 }
                 return resumedAfter[0] >= 0;
             })).as("consumption resumes by itself once the password works: %s", Jar.tail(app.output(), 40)).isTrue();
             int batches = stream.stop();
-            assertThat(Records.eventually(Duration.ofSeconds(90), () -> offsets.committed(group, source) == batches))
+            assertThat(Records.eventually(Duration.ofSeconds(90), () -> records.committed(group, source) == batches))
                     .as("every batch committed: %s", Jar.tail(app.output(), 40)).isTrue();
             assertThat(Records.eventually(Duration.ofSeconds(60), () -> Management.get(port, "/observe/health/ready").status() == 200))
                     .as("ready again: %s", Management.get(port, "/observe/health/ready").body()).isTrue();
@@ -158,7 +155,7 @@ class SourceAccessIT {
 
             List<String> out = onSink.get();
             long retries = during.stream().filter(l -> l.contains("polling the source failed") || l.contains("On delivery attempt")).count();
-            long dead = dlq == null ? 0 : offsets.end(dlq);
+            long dead = dlq == null ? 0 : records.end(dlq);
             Jar.keep(id, during);
             FaultReport.section("11-source-access-" + id, "Credentials refused for " + refused.toSeconds() + " s: " + label,
                     FaultReport.row("records on the source", "on the sink", "lost", "duplicates", "dead letters", "retry lines while refused",
@@ -193,8 +190,8 @@ class SourceAccessIT {
         try (SteadyStream stream = new SteadyStream(kafka.bootstrapServers());
                 AppProcess a = Jar.start(envA, "batch-to-stream"); AppProcess b = Jar.start(envB, "batch-to-stream")) {
             stream.start(source, 2, 100, SplitterOutageIT::batch);
-            assertThat(Records.eventually(Duration.ofSeconds(90), () -> offsets.committedByPartition(group, source).size() == 2
-                    && offsets.committedByPartition(group, source).values().stream().allMatch(o -> o > 10)))
+            assertThat(Records.eventually(Duration.ofSeconds(90), () -> records.committedByPartition(group, source).size() == 2
+                    && records.committedByPartition(group, source).values().stream().allMatch(o -> o > 10)))
                     .as("both partitions flowing: %s", Jar.tail(a.output(), 20) + "\n" + Jar.tail(b.output(), 20)).isTrue();
             long beforeA = a.output().lines().count(), beforeB = b.output().lines().count();
 
@@ -216,15 +213,15 @@ class SourceAccessIT {
             long restoring = System.nanoTime();
 
             int batches = stream.stop();
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> offsets.committed(group, source) == batches))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> records.committed(group, source) == batches))
                     .as("every batch committed once READ is back: %s", Jar.tail(a.output(), 30) + "\n" + Jar.tail(b.output(), 30)).isTrue();
             long caughtUpAfter = System.nanoTime() - restoring;
-            List<String> out = Records.values(offsets.readAll(sink));
+            List<String> out = Records.values(records.readAll(sink));
             long joins = count(duringA, "Successfully joined group") + count(duringB, "Successfully joined group");
             long retries = count(duringA, "polling the source failed") + count(duringB, "polling the source failed")
                     + count(duringA, "On delivery attempt") + count(duringB, "On delivery attempt");
             long reconnects = count(duringA, "Reconnecting Kafka consumer") + count(duringB, "Reconnecting Kafka consumer");
-            long dead = offsets.end(sink + ".dlq");
+            long dead = records.end(sink + ".dlq");
             Jar.keep("11-read-denied-a", duringA);
             Jar.keep("11-read-denied-b", duringB);
             FaultReport.section("11-source-access-2-read-denied", "READ on the source denied for " + DENIED.toSeconds() + " s: two batch-to-stream instances",

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
 
 /** batch-to-stream, as the packaged jar, killed with SIGKILL ten times over a 100k-event stream. */
-class SplitterCrashIT extends OneBroker {
+class SplitterCrashIT extends BrokerTestBase {
 
     static final int BATCHES = 1000;
     static final int EVENTS = 100;
@@ -53,12 +54,12 @@ class SplitterCrashIT extends OneBroker {
         Map<String, String> env = Jar.env(settings);
 
         long began = System.nanoTime();
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "batch-to-stream"), () -> offsets.end(sink),
-                () -> offsets.committed(group, source), BATCHES);
-        loop.run(KillLoop.moments(Seeds.random("splitter-crash"), KILLS, total), offsets, sink);
+        KillLoop loop = new KillLoop(() -> Jar.start(env, "batch-to-stream"), () -> records.end(sink),
+                () -> records.committed(group, source), BATCHES);
+        loop.run(KillLoop.moments(Seeds.random("splitter-crash"), KILLS, total), records, sink);
         long elapsed = System.nanoTime() - began;
 
-        List<String> out = Records.values(offsets.readAll(sink));
+        List<String> out = Records.values(records.readAll(sink));
         Set<String> expected = new HashSet<>();
         for (int b = 0; b < BATCHES; b++) {
             for (int e = 0; e < EVENTS; e++) {
@@ -72,7 +73,7 @@ class SplitterCrashIT extends OneBroker {
                         "wall time (s)")
                         + "|---|---|---|---|---|---|---|---|\n"
                         + FaultReport.row(total, BATCHES + " (x" + EVENTS + " events)", KILLS, out.size(), tally.distinct(),
-                                tally.totalDuplicates(), offsets.end(dlq), FaultReport.seconds(elapsed))
+                                tally.totalDuplicates(), records.end(dlq), FaultReport.seconds(elapsed))
                         + "\nPer kill (moments are sink counts drawn from the seed; \"uncommitted on sink\" = events already on the\n"
                         + "sink whose source record was not committed: the most a restart can duplicate):\n\n"
                         + loop.table(tally, "batches"));
@@ -85,6 +86,6 @@ class SplitterCrashIT extends OneBroker {
             assertThat(tally.uncommitted().get(i)).as("uncommitted at kill %d is at most one poll (500 batches)", i + 1)
                     .isLessThanOrEqualTo(500L * EVENTS);
         }
-        assertThat(offsets.end(dlq)).as("a crash is no reason for a dead letter").isZero();
+        assertThat(records.end(dlq)).as("a crash is no reason for a dead letter").isZero();
     }
 }

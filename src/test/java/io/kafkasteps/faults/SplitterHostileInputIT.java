@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
@@ -23,9 +24,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A catalogue of hostile input for batch-to-stream, one case per test, all through one running
+ * The catalogue of hostile input for batch-to-stream (the one place it lives), one case per test or table row, all through one running
  * application on one source topic: each case is a record followed by a good record, and each
  * proves its own outcome (the exact events split, or a dead letter with its reason) and that the
  * route went on (the good record after it was split). The outcomes make the report's table.
@@ -39,14 +43,12 @@ class SplitterHostileInputIT {
 
     static EmbeddedKafka kafka;
     static Records records;
-    static Offsets offsets;
     static RunningApp app;
 
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start();
         records = new Records(kafka.bootstrapServers());
-        offsets = new Offsets(kafka.bootstrapServers());
         records.createTopics(1, SOURCE, SINK, DLQ);
         Map<String, String> s = new HashMap<>();
         s.put("splitter.brokers", kafka.bootstrapServers());
@@ -74,7 +76,6 @@ class SplitterHostileInputIT {
             if (app != null) {
                 app.close();
             }
-            offsets.close();
             records.close();
             kafka.close();
         }
@@ -99,20 +100,20 @@ class SplitterHostileInputIT {
 
     /** Sends the record and a good one after it; waits until the good one is split; returns what the first produced. */
     static Outcome feed(String name, byte[] value) {
-        long sinkFrom = offsets.end(SINK);
-        long dlqFrom = offsets.end(DLQ);
-        long sourceOffset = offsets.end(SOURCE);
+        long sinkFrom = records.end(SINK);
+        long dlqFrom = records.end(DLQ);
+        long sourceOffset = records.end(SOURCE);
         RecordHeaders headers = new RecordHeaders();
         headers.add("case", name.getBytes(UTF_8));
         records.send(SOURCE, null, name.getBytes(UTF_8), value, null, headers);
         String marker = "{\"id\":\"after-" + name + "\"}";
         records.send(SOURCE, "after-" + name, "{\"events\":[" + marker + "]}");
-        List<ConsumerRecord<byte[], byte[]>> out = offsets.readFrom(SINK, sinkFrom,
+        List<ConsumerRecord<byte[], byte[]>> out = records.readFrom(SINK, sinkFrom,
                 got -> !got.isEmpty() && marker.equals(text(got.get(got.size() - 1).value())), WAIT);
         assertThat(out).as("the route goes on: the good record after %s is split", name).isNotEmpty();
         assertThat(text(out.get(out.size() - 1).value())).as("the good record after %s is split", name).isEqualTo(marker);
-        List<ConsumerRecord<byte[], byte[]>> dead = offsets.readFrom(DLQ, dlqFrom, got -> false, Duration.ofMillis(300));
-        assertThat(Records.eventually(WAIT, () -> offsets.committed(GROUP, SOURCE) == sourceOffset + 2))
+        List<ConsumerRecord<byte[], byte[]>> dead = records.readFrom(DLQ, dlqFrom, got -> false, Duration.ofMillis(300));
+        assertThat(Records.eventually(WAIT, () -> records.committed(GROUP, SOURCE) == sourceOffset + 2))
                 .as("%s and the good record are committed", name).isTrue();
         return new Outcome(out.subList(0, out.size() - 1), dead, sourceOffset);
     }
@@ -138,10 +139,6 @@ class SplitterHostileInputIT {
         return reason;
     }
 
-    static String deadLettered(String name, String value, String reasonStart) {
-        return deadLettered(name, value.getBytes(UTF_8), feed(name, value), reasonStart);
-    }
-
     static void split(String name, Outcome o, String summary) {
         assertThat(o.deadLetters()).as("no dead letter for %s", name).isEmpty();
         TABLE.add(new String[] {name, "split", summary});
@@ -151,89 +148,40 @@ class SplitterHostileInputIT {
         return "[".repeat(levels) + inner + "]".repeat(levels);
     }
 
-    // ---- not JSON at all -------------------------------------------------------------------------
+    /**
+     * Input that is not a batch: not JSON at all, or JSON without an array at the batch path. Each
+     * row: the case, the record's value, how its reason starts, and what else the reason says.
+     */
+    static Stream<Arguments> not_a_batch() {
+        byte[] invalidUtf8 = {'{', '"', 'e', 'v', 'e', 'n', 't', 's', '"', ':', '[', '"', (byte) 0xc3, (byte) 0x28, '"', ']', '}'};
+        return Stream.of(
+                row("not JSON", "this is not json", "value is not valid JSON", ""),
+                row("truncated JSON", "{\"events\":[{\"id\":1},{\"id\":", "value is not valid JSON", ""),
+                row("trailing garbage", "{\"events\":[{\"id\":1}]} }", "value is not valid JSON", ""),
+                row("empty value (0 bytes)", "", "value is empty", ""),
+                Arguments.of("invalid UTF-8", invalidUtf8, "value is not valid JSON: Invalid UTF-8", ""),
+                row("duplicate JSON keys", "{\"events\":[{\"id\":\"a\",\"id\":\"b\"}]}", "value is not valid JSON", "Duplicate field 'id'"),
+                row("nesting depth 1500", "{\"events\":[" + depth(1500, "1") + "]}", "value is not valid JSON", "nesting depth"),
+                row("JSON scalar (42)", "42", "batch path $.events[*] not found", ""),
+                row("batch path missing", "{\"other\":[{\"id\":1}]}", "batch path $.events[*] not found", ""),
+                row("top-level array", "[{\"id\":1}]", "batch path $.events[*] not found", ""),
+                row("path to an object", "{\"events\":{\"id\":1}}", "batch path $.events[*] holds an object, not an array", ""),
+                row("path to a string", "{\"events\":\"[1,2]\"}", "batch path $.events[*] holds a string, not an array", ""),
+                row("path to null", "{\"events\":null}", "batch path $.events[*] holds null, not an array", ""));
+    }
 
-    @Test
+    private static Arguments row(String name, String value, String reasonStart, String reasonHas) {
+        return Arguments.of(name, value.getBytes(UTF_8), reasonStart, reasonHas);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("not_a_batch")
     @Order(1)
-    void text_that_is_not_json_is_dead_lettered() {
-        deadLettered("not JSON", "this is not json", "value is not valid JSON");
-    }
-
-    @Test
-    @Order(2)
-    void truncated_json_is_dead_lettered() {
-        deadLettered("truncated JSON", "{\"events\":[{\"id\":1},{\"id\":", "value is not valid JSON");
-    }
-
-    @Test
-    @Order(3)
-    void trailing_garbage_after_the_json_is_dead_lettered() {
-        deadLettered("trailing garbage", "{\"events\":[{\"id\":1}]} }", "value is not valid JSON");
-    }
-
-    @Test
-    @Order(4)
-    void an_empty_value_is_dead_lettered() {
-        deadLettered("empty value (0 bytes)", "", "value is empty");
-    }
-
-    @Test
-    @Order(5)
-    void invalid_utf8_is_dead_lettered() {
-        byte[] value = {'{', '"', 'e', 'v', 'e', 'n', 't', 's', '"', ':', '[', '"', (byte) 0xc3, (byte) 0x28, '"', ']', '}'};
-        deadLettered("invalid UTF-8", value, feed("invalid UTF-8", value), "value is not valid JSON: Invalid UTF-8");
-    }
-
-    @Test
-    @Order(6)
-    void duplicate_keys_in_an_event_are_dead_lettered() {
-        String reason = deadLettered("duplicate JSON keys", "{\"events\":[{\"id\":\"a\",\"id\":\"b\"}]}", "value is not valid JSON");
-        assertThat(reason).contains("Duplicate field 'id'");
-    }
-
-    @Test
-    @Order(7)
-    void nesting_deeper_than_jackson_allows_is_dead_lettered() {
-        String reason = deadLettered("nesting depth 1500", "{\"events\":[" + depth(1500, "1") + "]}", "value is not valid JSON");
-        assertThat(reason).contains("nesting depth");
-    }
-
-    // ---- JSON, but no batch at the path ----------------------------------------------------------
-
-    @Test
-    @Order(10)
-    void a_json_scalar_is_dead_lettered() {
-        deadLettered("JSON scalar (42)", "42", "batch path $.events[*] not found");
-    }
-
-    @Test
-    @Order(11)
-    void a_missing_batch_path_is_dead_lettered() {
-        deadLettered("batch path missing", "{\"other\":[{\"id\":1}]}", "batch path $.events[*] not found");
-    }
-
-    @Test
-    @Order(12)
-    void a_top_level_array_without_the_path_is_dead_lettered() {
-        deadLettered("top-level array", "[{\"id\":1}]", "batch path $.events[*] not found");
-    }
-
-    @Test
-    @Order(13)
-    void a_path_to_an_object_is_dead_lettered() {
-        deadLettered("path to an object", "{\"events\":{\"id\":1}}", "batch path $.events[*] holds an object, not an array");
-    }
-
-    @Test
-    @Order(14)
-    void a_path_to_a_string_is_dead_lettered() {
-        deadLettered("path to a string", "{\"events\":\"[1,2]\"}", "batch path $.events[*] holds a string, not an array");
-    }
-
-    @Test
-    @Order(15)
-    void a_path_to_null_is_dead_lettered() {
-        deadLettered("path to null", "{\"events\":null}", "batch path $.events[*] holds null, not an array");
+    void a_record_that_is_not_a_batch_is_dead_lettered_with_its_reason_and_the_next_one_is_split(String name, byte[] value,
+            String reasonStart, String reasonHas) {
+        Outcome o = feed(name, value);
+        assertThat(deadLettered(name, value, o, reasonStart)).contains(reasonHas);
+        assertThat(header(o.deadLetters().get(0), "dlq.error.class")).isEqualTo(io.kafkasteps.splitter.BadBatchException.class.getName());
     }
 
     // ---- valid batches that are unusual ------------------------------------------------------

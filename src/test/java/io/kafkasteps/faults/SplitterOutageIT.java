@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
 
 /** batch-to-stream, as the packaged jar, through a 30 s outage of its one broker while batches keep coming. */
-class SplitterOutageIT extends OneBroker {
+class SplitterOutageIT extends BrokerTestBase {
 
     static final Duration OUTAGE = Duration.ofSeconds(30);
     static final int EVENTS = 50;
@@ -39,11 +40,11 @@ class SplitterOutageIT extends OneBroker {
         try (SteadyStream stream = new SteadyStream(kafka.bootstrapServers());
                 AppProcess app = Jar.start(Jar.env(settings), "batch-to-stream")) {
             stream.start(source, 5, 100, SplitterOutageIT::batch);
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> offsets.committed(group, source) >= 200 || !app.alive()))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> records.committed(group, source) >= 200 || !app.alive()))
                     .as("flowing before the outage: %s", Jar.tail(app.output(), 30)).isTrue();
             assertThat(app.alive()).isTrue();
 
-            long committedAtOutage = offsets.committed(group, source);
+            long committedAtOutage = records.committed(group, source);
             int sentAtOutage = stream.sent();
             long linesBefore = app.output().lines().count();
             long stopping = System.nanoTime();
@@ -58,19 +59,19 @@ class SplitterOutageIT extends OneBroker {
 
             long[] resumedAfter = {-1};
             assertThat(Records.eventually(Duration.ofSeconds(120), () -> {
-                if (resumedAfter[0] < 0 && offsets.committed(group, source) > committedAtOutage) {
+                if (resumedAfter[0] < 0 && records.committed(group, source) > committedAtOutage) {
                     resumedAfter[0] = System.nanoTime() - restarting;
                 }
                 return resumedAfter[0] >= 0 && stream.sent() > sentAtOutage + 200;
             })).as("the route resumes by itself after the outage: %s", Jar.tail(app.output(), 40)).isTrue();
             int batches = stream.stop();
             long[] caughtUpAfter = {-1};
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> offsets.committed(group, source) == batches))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> records.committed(group, source) == batches))
                     .as("every batch committed: %s", Jar.tail(app.output(), 40)).isTrue();
             caughtUpAfter[0] = System.nanoTime() - restarting;
             assertThat(app.alive()).isTrue();
 
-            List<String> out = Records.values(offsets.readAll(sink));
+            List<String> out = Records.values(records.readAll(sink));
             Set<String> expected = new HashSet<>();
             for (int b = 0; b < batches; b++) {
                 for (int e = 0; e < EVENTS; e++) {
@@ -80,7 +81,7 @@ class SplitterOutageIT extends OneBroker {
             long retryLines = during.stream().filter(l -> l.contains("WARN") && (l.contains("not delivered") || l.contains("On delivery attempt"))).count();
             long warnLines = during.stream().filter(l -> l.contains("WARN")).count();
             Jar.keep("splitter-outage", during);
-            long dead = offsets.end(dlq);
+            long dead = records.end(dlq);
             FaultReport.section("3-splitter-outage", "Broker outage: batch-to-stream (source and sink on the one broker)",
                     FaultReport.row("outage (s)", "batches / events", "sink records", "duplicates", "dead letters", "retry WARN lines in outage",
                             "all WARN lines in outage", "output lines in outage", "broker stop / start (s)", "resumed after restart (s)",

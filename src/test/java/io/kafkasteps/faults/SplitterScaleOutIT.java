@@ -10,13 +10,14 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
 
 /** Two batch-to-stream processes in one consumer group over a 4-partition source: they share, and one takes over when the other is killed. */
-class SplitterScaleOutIT extends OneBroker {
+class SplitterScaleOutIT extends BrokerTestBase {
 
     static final int PARTITIONS = 4;
     static final int EVENTS = 20;
@@ -57,29 +58,29 @@ class SplitterScaleOutIT extends OneBroker {
             assertThat(Records.eventually(Duration.ofSeconds(120), () -> reportedEvents(a) >= 1000 && reportedEvents(b) >= 1000 || !a.alive() || !b.alive()))
                     .as("both instances make progress:\nA: %s\nB: %s", Jar.tail(a.output(), 20), Jar.tail(b.output(), 20)).isTrue();
             assertThat(a.alive() && b.alive()).isTrue();
-            assertThat(Records.eventually(Duration.ofSeconds(60), () -> offsets.committedByPartition(group, source).size() == PARTITIONS))
+            assertThat(Records.eventually(Duration.ofSeconds(60), () -> records.committedByPartition(group, source).size() == PARTITIONS))
                     .as("every partition is consumed").isTrue();
             long aBefore = reportedEvents(a);
             long bBefore = reportedEvents(b);
 
-            Map<Integer, Long> atKill = offsets.committedByPartition(group, source);
+            Map<Integer, Long> atKill = records.committedByPartition(group, source);
             long killing = System.nanoTime();
             a.kill();
             long[] takeover = {-1};
             assertThat(Records.eventually(Duration.ofSeconds(120), () -> {
-                Map<Integer, Long> now = offsets.committedByPartition(group, source);
+                Map<Integer, Long> now = records.committedByPartition(group, source);
                 return atKill.keySet().stream().allMatch(p -> now.getOrDefault(p, 0L) > atKill.get(p));
             })).as("the survivor takes over every partition: %s", Jar.tail(b.output(), 30)).isTrue();
             takeover[0] = System.nanoTime() - killing;
             long bAtTakeover = reportedEvents(b);
 
             int batches = stream.stop();
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> offsets.committed(group, source) == batches))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> records.committed(group, source) == batches))
                     .as("every batch committed by the survivor: %s", Jar.tail(b.output(), 30)).isTrue();
             assertThat(b.alive()).isTrue();
             Jar.keep("scale-out-a", a.output().lines().toList());
             Jar.keep("scale-out-b", b.output().lines().toList());
-            List<String> out = Records.values(offsets.readAll(sink));
+            List<String> out = Records.values(records.readAll(sink));
             Set<String> expected = new HashSet<>();
             for (int i = 0; i < batches; i++) {
                 for (int e = 0; e < EVENTS; e++) {
@@ -92,7 +93,7 @@ class SplitterScaleOutIT extends OneBroker {
                             "kill -9 of A to B committing every partition (s)", "sink records", "duplicates", "dead letters")
                             + "|---|---|---|---|---|---|---|---|\n"
                             + FaultReport.row(batches + " / " + (long) batches * EVENTS, aBefore, bBefore, bAfter, FaultReport.seconds(takeover[0]),
-                                    out.size(), out.size() - new HashSet<>(out).size(), offsets.end(dlq))
+                                    out.size(), out.size() - new HashSet<>(out).size(), records.end(dlq))
                             + "\nStream: 5 batches of " + EVENTS + " events every 100 ms. Session timeout 6 s (`--set"
                             + " splitter.session.timeout.ms=6000`; Kafka's default, 45 s, would hold A's partitions that long)."
                             + " Events per instance are from each one's progress lines.\n");
@@ -101,7 +102,7 @@ class SplitterScaleOutIT extends OneBroker {
             assertThat(bBefore).as("B made progress").isGreaterThanOrEqualTo(1000);
             assertThat(bAfter).as("B delivered more after taking over").isGreaterThan(bAtTakeover - 1).isGreaterThan(bBefore);
             assertThat(new HashSet<>(out)).as("every event on the sink").isEqualTo(expected);
-            assertThat(offsets.end(dlq)).isZero();
+            assertThat(records.end(dlq)).isZero();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.Records;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * past what the sink acknowledged before it went down. The splitter's one cluster is both: its
  * broker is stopped, while a send is outstanding.
  */
-class StopDuringOutageIT extends TwoBrokers {
+class StopDuringOutageIT extends TwoBrokerTestBase {
 
     @Test
     void reflector_sigterm_while_the_sink_is_down_exits_within_the_shutdown_timeout_and_commits_only_what_landed() {
@@ -28,13 +29,13 @@ class StopDuringOutageIT extends TwoBrokers {
         Map<String, String> env = Jar.reflector(source.bootstrapServers(), sink.bootstrapServers(), topic, group);
         try (SteadyStream stream = new SteadyStream(source.bootstrapServers()); AppProcess app = Jar.start(env, "reflector")) {
             stream.start(topic, 100, 100, i -> i + ":" + "s".repeat(64));
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> dstOffsets.end(topic) >= 1000 || !app.alive()))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> dst.end(topic) >= 1000 || !app.alive()))
                     .as("flowing: %s", Jar.tail(app.output(), 30)).isTrue();
             sink.stop();
-            long endAtOutage = srcOffsets.end(topic);
+            long endAtOutage = src.end(topic);
             // records keep arriving on the source: the reflector has sends outstanding to a sink that is gone
-            assertThat(Records.eventually(Duration.ofSeconds(60), () -> srcOffsets.end(topic) >= endAtOutage + 500)).isTrue();
-            long committedBeforeStop = srcOffsets.committed(group, topic);
+            assertThat(Records.eventually(Duration.ofSeconds(60), () -> src.end(topic) >= endAtOutage + 500)).isTrue();
+            long committedBeforeStop = src.committed(group, topic);
 
             long signalled = System.nanoTime();
             app.terminate();
@@ -43,13 +44,13 @@ class StopDuringOutageIT extends TwoBrokers {
             stream.stop();
             FaultReport.section("8-stop-during-outage", "SIGTERM while the sink is down: reflector",
                     FaultReport.row("records on the source", "committed before SIGTERM", "SIGTERM to exit (s)") + "|---|---|---|\n"
-                            + FaultReport.row(srcOffsets.end(topic), committedBeforeStop, String.format(java.util.Locale.ROOT, "%.1f", seconds)) + "\n");
+                            + FaultReport.row(src.end(topic), committedBeforeStop, String.format(java.util.Locale.ROOT, "%.1f", seconds)) + "\n");
             assertThat(exited).as("the process exits: %s", Jar.tail(app.output(), 30)).isTrue();
             assertThat(seconds).as("SIGTERM to exit within camel.main.shutdown-timeout (10 s): %s", Jar.tail(app.output(), 30)).isLessThan(10.0);
 
             sink.restart();
-            long committed = srcOffsets.committed(group, topic);
-            Set<String> onSink = new HashSet<>(Records.values(dstOffsets.readAll(topic)));
+            long committed = src.committed(group, topic);
+            Set<String> onSink = new HashSet<>(Records.values(dst.readAll(topic)));
             List<String> missing = new java.util.ArrayList<>();
             for (long i = 0; i < committed; i++) {
                 if (!onSink.contains(i + ":" + "s".repeat(64))) {
@@ -70,7 +71,7 @@ class StopDuringOutageIT extends TwoBrokers {
         try (SteadyStream stream = new SteadyStream(source.bootstrapServers());
                 AppProcess app = Jar.start(Jar.env(settings), "batch-to-stream")) {
             stream.start(in, 2, 100, SplitterOutageIT::batch);
-            assertThat(Records.eventually(Duration.ofSeconds(120), () -> srcOffsets.committed(group, in) >= 5 || !app.alive()))
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> src.committed(group, in) >= 5 || !app.alive()))
                     .as("flowing: %s", Jar.tail(app.output(), 30)).isTrue();
             source.stop();
             assertThat(Records.eventually(Duration.ofSeconds(2), () -> !app.alive())).as("lives through the outage").isFalse();
@@ -82,8 +83,8 @@ class StopDuringOutageIT extends TwoBrokers {
             source.restart();
             src.quota(group + "-producer", "producer_byte_rate", null);
             int batches = stream.stop();
-            long committed = srcOffsets.committed(group, in);
-            Set<String> onSink = new HashSet<>(Records.values(srcOffsets.readAll(out)));
+            long committed = src.committed(group, in);
+            Set<String> onSink = new HashSet<>(Records.values(src.readAll(out)));
             List<String> missing = new java.util.ArrayList<>();
             for (int b = 0; b < committed; b++) {
                 for (int e = 0; e < SplitterOutageIT.EVENTS; e++) {

@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,7 +25,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writes records to and reads them back from a real broker, as the tests' ground truth. */
+/** Writes records to and reads them back from a real broker, with its end and committed offsets: the tests' ground truth. */
 public final class Records implements AutoCloseable {
 
     private final String bootstrap;
@@ -34,7 +36,7 @@ public final class Records implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 5),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 10000, "default.api.timeout.ms", 15000));
     }
 
     public void createTopics(int partitions, String... topics) {
@@ -168,14 +170,108 @@ public final class Records implements AutoCloseable {
 
     /** The group's committed offsets on a topic, summed over partitions. */
     public long committed(String group, String topic) {
+        return committedByPartition(group, topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The end offset of every partition of a topic. */
+    public Map<Integer, Long> ends(String topic) {
+        try {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<Integer, Long> ends = new TreeMap<>();
+            admin.listOffsets(request).all().get(15, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+            return ends;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e, e);
+        }
+    }
+
+    /** Records on a topic: the sum of its end offsets (no compaction or deletion in these tests). */
+    public long end(String topic) {
+        return ends(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The end offset once it stopped moving (after a kill, a send already on the wire may still land). */
+    public long settledEnd(String topic) {
+        long[] last = {-1};
+        int[] same = {0};
+        eventually(Duration.ofSeconds(10), () -> {
+            long now = end(topic);
+            same[0] = now == last[0] ? same[0] + 1 : 0;
+            last[0] = now;
+            return same[0] >= 3;
+        });
+        return last[0];
+    }
+
+    /** The group's committed offset per partition of a topic (partitions without one are absent). */
+    public Map<Integer, Long> committedByPartition(String group, String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+                    .partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS);
+            Map<Integer, Long> out = new TreeMap<>();
+            offsets.forEach((tp, om) -> {
+                if (tp.topic().equals(topic) && om != null) {
+                    out.put(tp.partition(), om.offset());
+                }
+            });
+            return out;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Every record of every partition of a topic, up to the end offsets of now, partition by partition. */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        Map<Integer, Long> ends = ends(topic);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000, "fetch.max.bytes", 52428800,
+                        "max.partition.fetch.bytes", 10485760),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            for (var e : ends.entrySet()) {
+                TopicPartition tp = new TopicPartition(topic, e.getKey());
+                consumer.assign(List.of(tp));
+                consumer.seek(tp, 0);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (consumer.position(tp) < e.getValue() && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.offset() < e.getValue()) {
+                            out.add(r);
+                        }
+                    }
+                }
+                if (consumer.position(tp) < e.getValue()) {
+                    throw new IllegalStateException("could not read " + tp + " up to " + e.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records of partition 0 of a topic from an offset on, polled until {@code done} holds for what
+     * was read or the deadline passes.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readFrom(String topic, long from, java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration deadline) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000, "fetch.max.bytes", 52428800,
+                        "max.partition.fetch.bytes", 10485760),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            long end = System.nanoTime() + deadline.toNanos();
+            while (!done.test(out) && System.nanoTime() < end) {
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** A SCRAM-SHA-512 user, through the admin API. */
