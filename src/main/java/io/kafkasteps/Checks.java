@@ -35,6 +35,11 @@ public final class Checks {
         }
     }
 
+    /** The keys given (file or command line) that start with {@code prefix} and go on past it. */
+    public List<String> keysUnder(String prefix) {
+        return settings.keys().stream().filter(k -> k.startsWith(prefix) && k.length() > prefix.length()).toList();
+    }
+
     public void problem(String key, String what) {
         problems.add(key + " (env " + envOf(key) + ") " + what);
     }

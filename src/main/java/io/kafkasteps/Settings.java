@@ -100,6 +100,11 @@ public final class Settings {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
+    /** Every key known to the file or the command line, sorted. */
+    public java.util.SortedSet<String> keys() {
+        return new java.util.TreeSet<>(raw.keySet());
+    }
+
     /** Every key known to the file or the command line, resolved, sorted. */
     public Map<String, String> resolvedAll() {
         Map<String, String> all = new TreeMap<>();

@@ -52,6 +52,7 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
     private static final String SENT = "kafkaSteps.copySent";
 
     private final Map<String, Object> config = new HashMap<>();
+    private final Map<String, Object> clientProperties = new HashMap<>();
     private final InFlightRecords inFlight = new InFlightRecords();
     private String topic;
     private boolean keepTimestamp = true;
@@ -75,6 +76,11 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
 
     public void setConfig(Map<String, Object> config) {
         this.config.putAll(config);
+    }
+
+    /** Any other producer property, passed through by prefix ({@code ClientPassThrough}); it wins over {@code config}. */
+    public void setClientProperties(Map<String, Object> clientProperties) {
+        this.clientProperties.putAll(clientProperties);
     }
 
     /** All records go to this topic; blank keeps each record's source topic. */
@@ -112,6 +118,7 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
 
     public void start() {
         Map<String, Object> props = io.kafkasteps.ClientSecurity.withoutBlanks(config);
+        props.putAll(io.kafkasteps.ClientSecurity.withoutBlanks(clientProperties));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

@@ -3,6 +3,7 @@ package io.kafkasteps.reflector;
 import java.util.List;
 
 import io.kafkasteps.Checks;
+import io.kafkasteps.ClientPassThrough;
 import io.kafkasteps.ClientSecurity;
 import io.kafkasteps.Route;
 import io.kafkasteps.Settings;
@@ -69,6 +70,8 @@ public final class ReflectorConfig {
         c.positive("reflector.producer.close.timeout.ms");
         ClientSecurity.check(c, "reflector.consumer");
         ClientSecurity.check(c, "reflector.producer");
+        ClientPassThrough.check(c, "reflector.consumer.kafka.");
+        ClientPassThrough.check(c, "reflector.producer.kafka.");
     }
 
     /** Settings that follow from others: the SASL settings of each side. */

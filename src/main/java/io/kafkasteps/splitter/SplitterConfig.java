@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.kafkasteps.Checks;
+import io.kafkasteps.ClientPassThrough;
 import io.kafkasteps.ClientSecurity;
 import io.kafkasteps.GroupRewind;
 import io.kafkasteps.Route;
@@ -62,6 +63,7 @@ public final class SplitterConfig {
         c.positive("splitter.retry.max.delay.ms");
         c.positive("splitter.progress.interval.ms");
         ClientSecurity.check(c, "splitter");
+        ClientPassThrough.check(c, "splitter.kafka.");
         if (source != null && sink != null) {
             c.require(!Objects.equals(source, sink), "splitter.sink.topic",
                     "must differ from splitter.source.topic ('" + source + "'): events would be split again");
