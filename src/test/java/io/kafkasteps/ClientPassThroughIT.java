@@ -3,11 +3,11 @@ package io.kafkasteps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.Records;
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.RunningApp;
 import io.kafkasteps.testing.SeenClients;
 import org.junit.jupiter.api.Test;
@@ -21,12 +21,7 @@ class ClientPassThroughIT extends BrokerTestBase {
     @Test
     void a_property_under_splitter_kafka_reaches_the_splitters_consumer_and_producer() {
         records.createTopics(1, "pass-batches", "pass-events", "pass-events.dlq");
-        Map<String, String> s = new HashMap<>();
-        s.put("splitter.brokers", kafka.bootstrapServers());
-        s.put("splitter.source.topic", "pass-batches");
-        s.put("splitter.sink.topic", "pass-events");
-        s.put("splitter.group.id", "pass");
-        s.put("splitter.batch.path", "$.events[*]");
+        Map<String, String> s = RouteSettings.splitter(kafka.bootstrapServers(), "pass-batches", "pass-events", "pass");
         s.put("splitter.kafka.client.rack", "rack-7");
         s.put("splitter.kafka.metric.reporters", REPORTER);
         records.send("pass-batches", "b1", "{\"events\":[{\"id\":1},{\"id\":2}]}");
@@ -40,11 +35,7 @@ class ClientPassThroughIT extends BrokerTestBase {
     @Test
     void properties_under_the_reflectors_two_prefixes_reach_its_consumer_and_its_producer_apart() {
         records.createTopics(1, "pass-alerts", "pass-copies");
-        Map<String, String> s = new HashMap<>();
-        s.put("reflector.consumer.server", kafka.bootstrapServers());
-        s.put("reflector.producer.server", kafka.bootstrapServers());
-        s.put("reflector.consumer.group.id", "pass-refl");
-        s.put("reflector.consumer.topics", "pass-alerts");
+        Map<String, String> s = RouteSettings.reflector(kafka.bootstrapServers(), kafka.bootstrapServers(), "pass-alerts", "pass-refl");
         s.put("reflector.producer.topic", "pass-copies");
         s.put("reflector.consumer.kafka.metric.reporters", REPORTER);
         s.put("reflector.consumer.kafka.client.rack", "source-rack");

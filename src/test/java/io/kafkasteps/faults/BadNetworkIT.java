@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Management;
@@ -280,7 +281,7 @@ class BadNetworkIT {
                 Records records = new Records(broker.direct());
                 Records offsets = new Records(broker.direct())) {
             records.createTopics(1, source, sink, dlq);
-            Map<String, String> settings = Jar.splitter(broker.proxied(), source, sink, group);
+            Map<String, String> settings = RouteSettings.splitter(broker.proxied(), source, sink, group);
             settings.put("splitter.progress.interval.ms", "5000");
             List<Measured> measured = new ArrayList<>();
             long started = System.nanoTime();

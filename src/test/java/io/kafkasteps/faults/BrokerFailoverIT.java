@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
@@ -231,7 +232,7 @@ class BrokerFailoverIT {
         int victim = cluster.groupCoordinator();
         List<String> topics = List.of(source, sink, dlq);
         topics.forEach(t -> cluster.createTopic(t, victim));
-        Map<String, String> settings = Jar.splitter(cluster.bootstrapServers(), source, sink, group);
+        Map<String, String> settings = RouteSettings.splitter(cluster.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "5000");
 
         try (SteadyStream stream = new SteadyStream(cluster.bootstrapServers());

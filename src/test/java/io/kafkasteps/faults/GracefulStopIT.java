@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
@@ -28,7 +29,7 @@ class GracefulStopIT extends TwoBrokerTestBase {
         String in = "term-batches", out = "term-events", dlq = "term-events.dlq", group = "term-splitter";
         src.createTopics(1, in, out, dlq);
         src.sendAll(in, SplitterCrashIT.batches(batches, events));
-        Map<String, String> settings = Jar.splitter(source.bootstrapServers(), in, out, group);
+        Map<String, String> settings = RouteSettings.splitter(source.bootstrapServers(), in, out, group);
         settings.put("splitter.max.poll.records", String.valueOf(POLL));
         Map<String, String> env = Jar.env(settings);
 

@@ -23,18 +23,6 @@ final class Jar {
     private Jar() {
     }
 
-    /** A splitter on one broker: {@code $.events[*]} split, keyed by {@code $.id}. */
-    static Map<String, String> splitter(String bootstrap, String source, String sink, String group) {
-        Map<String, String> s = new HashMap<>();
-        s.put("splitter.brokers", bootstrap);
-        s.put("splitter.source.topic", source);
-        s.put("splitter.sink.topic", sink);
-        s.put("splitter.group.id", group);
-        s.put("splitter.batch.path", "$.events[*]");
-        s.put("splitter.key.path", "$.id");
-        return s;
-    }
-
     /** The reflector copying one topic between two brokers, set by ALeRCE's environment variables. */
     static Map<String, String> reflector(String sourceServers, String sinkServers, String topic, String group) {
         Map<String, String> env = new HashMap<>();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Management;
@@ -78,7 +79,7 @@ class SourceAccessIT {
     void splitter_retries_a_refused_password_with_backoff_and_resumes_by_itself_when_it_works_again() throws Exception {
         String source = "access-cred-in", sink = "access-cred-out", group = "access-cred";
         records.createTopics(1, source, sink, sink + ".dlq");
-        Map<String, String> s = Jar.splitter(kafka.saslSslBootstrapServers(), source, sink, group);
+        Map<String, String> s = RouteSettings.splitter(kafka.saslSslBootstrapServers(), source, sink, group);
         s.putAll(scram("splitter.", password()));
         refusedFor(REFUSED, "1-splitter-refused-password", "batch-to-stream (source and sink on the one cluster)", source, group, s,
                 () -> Records.values(records.readAll(sink)), expectedEvents(), sink + ".dlq");
@@ -183,7 +184,7 @@ class SourceAccessIT {
         String source = "access-read-in", sink = "access-read-out", group = "access-read";
         records.createTopics(2, source);
         records.createTopics(1, sink, sink + ".dlq");
-        Map<String, String> s = Jar.splitter(kafka.saslSslBootstrapServers(), source, sink, group);
+        Map<String, String> s = RouteSettings.splitter(kafka.saslSslBootstrapServers(), source, sink, group);
         s.putAll(scram("splitter.", password()));
         int portA = Management.freePort(), portB = Management.freePort();
         Map<String, String> envA = withRebalanceLog(Jar.env(withPort(s, portA))), envB = withRebalanceLog(Jar.env(withPort(s, portB)));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Records;
@@ -49,7 +50,7 @@ class SplitterCrashIT extends BrokerTestBase {
         records.sendAll(source, batches(BATCHES, EVENTS));
         long total = (long) BATCHES * EVENTS;
 
-        Map<String, String> settings = Jar.splitter(kafka.bootstrapServers(), source, sink, group);
+        Map<String, String> settings = RouteSettings.splitter(kafka.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "1000");
         Map<String, String> env = Jar.env(settings);
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
@@ -33,7 +34,7 @@ class SplitterOutageIT extends BrokerTestBase {
     void a_30_s_broker_outage_mid_stream_resumes_by_itself_loses_nothing_dead_letters_nothing_and_retries_with_backoff() {
         String source = "outage-batches", sink = "outage-events", dlq = "outage-events.dlq", group = "outage-splitter";
         records.createTopics(1, source, sink, dlq);
-        Map<String, String> settings = Jar.splitter(kafka.bootstrapServers(), source, sink, group);
+        Map<String, String> settings = RouteSettings.splitter(kafka.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "5000");
         // retry backoff and producer timeouts: the defaults (0.5 s doubling to 30 s; max.block.ms 60 s)
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.BrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
@@ -47,7 +48,7 @@ class SplitterScaleOutIT extends BrokerTestBase {
         String source = "scale-batches", sink = "scale-events", dlq = "scale-events.dlq", group = "scale-splitter";
         records.createTopics(PARTITIONS, source, sink);
         records.createTopics(1, dlq);
-        Map<String, String> settings = Jar.splitter(kafka.bootstrapServers(), source, sink, group);
+        Map<String, String> settings = RouteSettings.splitter(kafka.bootstrapServers(), source, sink, group);
         settings.put("splitter.progress.interval.ms", "1000");
         Map<String, String> env = Jar.env(settings);
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kafkasteps.testing.RouteSettings;
 import io.kafkasteps.testing.TwoBrokerTestBase;
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.Records;
@@ -67,7 +68,7 @@ class StopDuringOutageIT extends TwoBrokerTestBase {
         src.createTopics(1, in, out, out + ".dlq");
         // the sink throttled, so a poll's send takes seconds: the broker goes down while one waits
         src.quota(group + "-producer", "producer_byte_rate", 5_000.0);
-        Map<String, String> settings = Jar.splitter(source.bootstrapServers(), in, out, group);
+        Map<String, String> settings = RouteSettings.splitter(source.bootstrapServers(), in, out, group);
         try (SteadyStream stream = new SteadyStream(source.bootstrapServers());
                 AppProcess app = Jar.start(Jar.env(settings), "batch-to-stream")) {
             stream.start(in, 2, 100, SplitterOutageIT::batch);
