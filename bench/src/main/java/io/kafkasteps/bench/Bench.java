@@ -371,29 +371,38 @@ public final class Bench {
             notes.add("latency: no reflector throughput measured in this run; 20,000 records/s used");
         }
         int seconds = quick ? 10 : 15;
+        // each route's peer at the same rate, in the same run: this machine's share of the latency
         for (int r = 1; r <= runs; r++) {
-            latencyRun("splitter", splitMax / 2, seconds, r);
-            latencyRun("reflector", reflMax / 2, seconds, r);
+            latencyRun("splitter", "kafka-steps", splitMax / 2, seconds, r);
+            latencyRun("splitter", "hand loop", splitMax / 2, seconds, r);
+            latencyRun("reflector", "kafka-steps", reflMax / 2, seconds, r);
+            latencyRun("reflector", "raw loop", reflMax / 2, seconds, r);
         }
     }
 
-    void latencyRun(String kind, double rate, int seconds, int r) throws Exception {
-        String id = kind + "-r" + r + "-" + (seq++);
+    /** Latency of one peer of a route ({@code kafka-steps}, or the hand-written loop) at a fixed rate. */
+    void latencyRun(String kind, String peer, double rate, int seconds, int r) throws Exception {
+        String id = kind + "-" + peer.replace(' ', '-') + "-r" + r + "-" + (seq++);
         String in = "latency-in-" + id;
         String sink = "latency-out-" + id;
         boolean split = kind.equals("splitter");
         String sinkBrokers = split ? A : B;
         createTopic(A, in, PARTITIONS, false);
         createTopic(sinkBrokers, sink, PARTITIONS, true);
-        Process app = split
-                ? launchApp("latency-" + id, "batch-to-stream", Map.of("SPLITTER_BROKERS", A, "SPLITTER_SOURCE_TOPIC", in,
-                        "SPLITTER_SINK_TOPIC", sink, "SPLITTER_BATCH_PATH", "$.events[*]", "SPLITTER_KEY_PATH", "$.id",
-                        "SPLITTER_GROUP_ID", "bench-" + id))
-                : launchApp("latency-" + id, "reflector", Map.of("CONSUMER_SERVER", A, "CONSUMER_GROUP_ID", "bench-" + id,
-                        "CONSUMER_TOPICS", in, "PRODUCER_SERVER", B, "PRODUCER_TOPIC", sink));
+        String logName = "latency-" + id;
+        Process app = switch (peer) {
+            case "hand loop" -> launch(logName, peerCmd("io.kafkasteps.bench.HandSplitter", A, in, sink, "hand-" + id), Map.of(), repo);
+            case "raw loop" -> launch(logName, peerCmd("io.kafkasteps.bench.RawCopy", A, in, B, sink, "raw-" + id), Map.of(), repo);
+            default -> split
+                    ? launchApp(logName, "batch-to-stream", Map.of("SPLITTER_BROKERS", A, "SPLITTER_SOURCE_TOPIC", in,
+                            "SPLITTER_SINK_TOPIC", sink, "SPLITTER_BATCH_PATH", "$.events[*]", "SPLITTER_KEY_PATH", "$.id",
+                            "SPLITTER_GROUP_ID", "bench-" + id))
+                    : launchApp(logName, "reflector", Map.of("CONSUMER_SERVER", A, "CONSUMER_GROUP_ID", "bench-" + id,
+                            "CONSUMER_TOPICS", in, "PRODUCER_SERVER", B, "PRODUCER_TOPIC", sink));
+        };
         int batch = 100;
         double unitsPerSec = split ? rate / batch : rate;
-        log("latency: %s at %.0f %s/s for %d s (+%d s warm-up)", kind, rate, split ? "events" : "records", seconds, quick ? 3 : 5);
+        log("latency: %s (%s) at %.0f %s/s for %d s (+%d s warm-up)", kind, peer, rate, split ? "events" : "records", seconds, quick ? 3 : 5);
         // the sink reader: latency = receive instant - send instant carried in a header
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLongArray window = new java.util.concurrent.atomic.AtomicLongArray(2);
@@ -439,7 +448,7 @@ public final class Bench {
             long probes = 0;
             while (!anyReceived.get()) {
                 if (System.currentTimeMillis() - launched > 60000) {
-                    notes.add("latency " + kind + ": nothing delivered within 60 s of the start");
+                    notes.add("latency " + kind + " (" + peer + "): nothing delivered within 60 s of the start");
                     break;
                 }
                 RecordHeaders ph = new RecordHeaders();
@@ -448,7 +457,7 @@ public final class Bench {
                 probes++;
                 Thread.sleep(250);
             }
-            log("latency: %s delivering %.1f s after launch", kind, (System.currentTimeMillis() - launched) / 1000.0);
+            log("latency: %s (%s) delivering %.1f s after launch", kind, peer, (System.currentTimeMillis() - launched) / 1000.0);
             long startUs = nowMicros();
             window.set(0, startUs + warmupUs);
             window.set(1, startUs + warmupUs + seconds * 1_000_000L);
@@ -500,8 +509,9 @@ public final class Bench {
         Collections.sort(s);
         Latency l = new Latency(kind, rate, seconds, sentInWindow, s.size(), pct(s, 50), pct(s, 99), pct(s, 99.9),
                 s.isEmpty() ? Double.NaN : s.get(s.size() - 1) / 1000.0, rssMax);
-        log("latency: %s p50 %.1f ms p99 %.1f ms max %.1f ms (%d of %d received) RSS %d MB", kind, l.p50, l.p99, l.max, l.received, l.sent, rssMax / 1024);
-        latencies.merge(kind, l, (a, b) -> a.merge(b));
+        log("latency: %s (%s) p50 %.1f ms p99 %.1f ms max %.1f ms (%d of %d received) RSS %d MB", kind, peer, l.p50, l.p99, l.max, l.received,
+                l.sent, rssMax / 1024);
+        latencies.merge(kind + "|" + peer, l, (a, b) -> a.merge(b));
         deleteTopic(A, in);
         deleteTopic(sinkBrokers, sink);
     }

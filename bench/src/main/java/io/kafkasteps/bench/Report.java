@@ -64,7 +64,7 @@ final class Report {
         md.append("- **Throughput**: the sink topic stamps every record with the broker's append time (LogAppendTime). The harness polls the sink's end offsets every 100 ms until every expected record is there, then reads the first and last record of each partition: rate = records / (last append - first append). So start-up and group join are excluded; only the copy itself is timed. MB/s = (key + value bytes) / 10^6 per second.\n");
         md.append("- **Start-up**: first append on the sink - the instant the process was launched (JVM start, Camel/Streams/Connect start-up, group join, first poll, first send).\n");
         md.append("- **RSS**: the highest of VmRSS (sampled every 100 ms) and VmHWM from /proc/<pid>/status during the run.\n");
-        md.append("- **Latency**: a producer (acks=all, linger.ms=0) writes at a fixed rate, about half of kafka-steps' measured maximum, stamping each record with its send instant (microseconds, in a header the routes copy to every output record); a consumer on the sink computes receive instant - send instant for every record. 3 s warm-up are excluded. End-to-end: source produce + route + sink produce + sink fetch.\n");
+        md.append("- **Latency**: a producer (acks=all, linger.ms=0) writes at a fixed rate, about half of kafka-steps' measured maximum, stamping each record with its send instant (microseconds, in a header the routes copy to every output record); a consumer on the sink computes receive instant - send instant for every record. 3 s warm-up are excluded. End-to-end: source produce + route + sink produce + sink fetch. Each route's hand-written peer (the hand loop, the raw loop) runs the same load right after it, so the machine's own share is measured in the same run.\n");
         md.append("- A run stops at ").append(b.cap.toSeconds()).append(" s (the cap); a capped run's rate is from what was delivered by then and is marked.\n\n");
 
         md.append("### Settings of every peer (the same for all peers of a comparison)\n\n");
@@ -185,19 +185,33 @@ final class Report {
 
         // ------------------------------------------------------------------ latency
         if (!b.latencies.isEmpty()) {
-            md.append("## End-to-end latency at about half of the measured maximum (kafka-steps)\n\n");
-            md.append("| route | rate | records in the window | received | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | RSS under load (MB) |\n|---|---|---|---|---|---|---|---|---|\n");
+            md.append("## End-to-end latency at about half of kafka-steps' measured maximum, each route and its hand-written peer\n\n");
+            md.append("The same rate, load generator and reader for both peers of a route, one after the other: what the hand-written loop"
+                    + " shows is this machine's share (brokers, load generator and reader on the same cores).\n\n");
+            md.append("| route | peer | rate | records in the window | received | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | RSS under load (MB) |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map.Entry<String, Latency> e : b.latencies.entrySet()) {
+                String route = e.getKey().split("\\|")[0], peer = e.getKey().split("\\|")[1];
                 List<Latency> all = e.getValue().all();
                 Latency l = all.get(0);
-                String unit = e.getKey().equals("splitter") ? "events/s (batches of 100)" : "records/s of 500 B";
-                md.append("| ").append(e.getKey()).append(" | ").append(String.format(Locale.ROOT, "%,.0f %s", l.rate(), unit)).append(" | ")
+                String unit = route.equals("splitter") ? "events/s (batches of 100)" : "records/s of 500 B";
+                md.append("| ").append(route).append(" | ").append(peer).append(" | ").append(String.format(Locale.ROOT, "%,.0f %s", l.rate(), unit)).append(" | ")
                         .append(figL(all, x -> x.sent(), 0)).append(" | ").append(figL(all, x -> x.received(), 0)).append(" | ")
                         .append(figL(all, Latency::p50, 1)).append(" | ").append(figL(all, Latency::p99, 1)).append(" | ")
                         .append(figL(all, Latency::p999, 1)).append(" | ").append(figL(all, Latency::max, 1)).append(" | ")
                         .append(figL(all, x -> x.rssKb() / 1024.0, 0)).append(" |\n");
-                double p99 = medianL(all, Latency::p99);
-                goals.add(new String[] {e.getKey() + " p99 <= 50 ms at half load", String.format(Locale.ROOT, "%.1f ms", p99), p99 <= 50 ? "met" : "**missed**"});
+            }
+            for (String route : List.of("splitter", "reflector")) {
+                Latency ours = b.latencies.get(route + "|kafka-steps");
+                if (ours == null) {
+                    continue;
+                }
+                double p99 = medianL(ours.all(), Latency::p99);
+                String peer = route.equals("splitter") ? "hand loop" : "raw loop";
+                Latency theirs = b.latencies.get(route + "|" + peer);
+                String against = theirs == null ? "" : String.format(Locale.ROOT, " (the %s: %.1f ms)", peer, medianL(theirs.all(), Latency::p99));
+                goals.add(new String[] {route + " p99 <= 50 ms at half load", String.format(Locale.ROOT, "%.1f ms%s", p99, against),
+                        p99 <= 50 ? "met" : "**missed**"});
             }
             md.append("\n");
         }
