@@ -78,6 +78,11 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         this.config.putAll(config);
     }
 
+    /** The sink cluster: its bootstrap servers and security, as the Kafka component describing it has them. */
+    public void setSink(org.apache.camel.component.kafka.KafkaComponent sink) {
+        this.config.putAll(io.kafkasteps.ClientSecurity.connection(sink));
+    }
+
     /** Any other producer property, passed through by prefix ({@code ClientPassThrough}); it wins over {@code config}. */
     public void setClientProperties(Map<String, Object> clientProperties) {
         this.clientProperties.putAll(clientProperties);
