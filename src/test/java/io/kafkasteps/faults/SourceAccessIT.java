@@ -141,12 +141,17 @@ class SourceAccessIT {
             assertThat(app.alive()).as("the process lives through it: %s", Jar.tail(app.output(), 30)).isTrue();
 
             long[] resumedAfter = {-1};
-            assertThat(Records.eventually(Duration.ofSeconds(90), () -> {
+            boolean resumed = Records.eventually(Duration.ofSeconds(90), () -> {
                 if (resumedAfter[0] < 0 && records.committed(group, source) > committedAtRestore) {
                     resumedAfter[0] = System.nanoTime() - restoring;
                 }
                 return resumedAfter[0] >= 0;
-            })).as("consumption resumes by itself once the password works: %s", Jar.tail(app.output(), 40)).isTrue();
+            });
+            if (!resumed) {
+                Jar.keep(id + "-not-resumed", app.output().lines().toList());   // the whole output, for the report's logs/
+            }
+            assertThat(resumed).as("consumption resumes by itself once the password works (restored at %s): %s",
+                    java.time.Instant.now().minusNanos(System.nanoTime() - restoring), Jar.tail(app.output(), 40)).isTrue();
             int batches = stream.stop();
             assertThat(Records.eventually(Duration.ofSeconds(90), () -> records.committed(group, source) == batches))
                     .as("every batch committed: %s", Jar.tail(app.output(), 40)).isTrue();
