@@ -269,7 +269,7 @@ public final class Bench {
                         case "kafka-steps", "kafka-steps tuned" -> () -> launchApp(logName, "batch-to-stream", with(Map.of(
                                 "SPLITTER_BROKERS", A, "SPLITTER_SOURCE_TOPIC", in, "SPLITTER_SINK_TOPIC", sink,
                                 "SPLITTER_BATCH_PATH", "$.events[*]", "SPLITTER_KEY_PATH", "$.id", "SPLITTER_GROUP_ID", "bench-" + id), peer));
-                        case "hand loop" -> () -> launch(logName, peerCmd("io.kafkasteps.bench.HandSplitter", A, in, sink, "hand-" + id), Map.of(), repo);
+                        case "hand loop" -> () -> handLoop(logName, in, sink, id);
                         default -> () -> launch(logName, peerCmd("io.kafkasteps.bench.StreamsSplitter", A, in, sink, "streams-" + id,
                                 work.resolve("streams-state").toString()), Map.of(), repo);
                     };
@@ -303,7 +303,7 @@ public final class Bench {
                         case "kafka-steps", "kafka-steps tuned" -> () -> launchApp(logName, "reflector", with(Map.of(
                                 "CONSUMER_SERVER", A, "CONSUMER_GROUP_ID", "bench-" + id, "CONSUMER_TOPICS", in,
                                 "PRODUCER_SERVER", B, "PRODUCER_TOPIC", sink), peer));
-                        case "raw loop" -> () -> launch(logName, peerCmd("io.kafkasteps.bench.RawCopy", A, in, B, sink, "raw-" + id), Map.of(), repo);
+                        case "raw loop" -> () -> rawLoop(logName, in, sink, id);
                         default -> () -> launchMirrorMaker(logName, in, "src" + id.replace("-", ""));
                     };
                     Run run = measure(peer, start, B, sink, n, avg, logName);
@@ -312,6 +312,16 @@ public final class Bench {
             }
             deleteTopic(A, in);
         }
+    }
+
+    /** The hand-written splitter peer, from {@code in} on A to {@code sink} on A. */
+    Process handLoop(String logName, String in, String sink, String id) {
+        return launch(logName, peerCmd("io.kafkasteps.bench.HandSplitter", A, in, sink, "hand-" + id), Map.of(), repo);
+    }
+
+    /** The hand-written raw-copy peer of the reflector, from {@code in} on A to {@code sink} on B. */
+    Process rawLoop(String logName, String in, String sink, String id) {
+        return launch(logName, peerCmd("io.kafkasteps.bench.RawCopy", A, in, B, sink, "raw-" + id), Map.of(), repo);
     }
 
     Process launchMirrorMaker(String logName, String topic, String alias) {
@@ -391,8 +401,8 @@ public final class Bench {
         createTopic(sinkBrokers, sink, PARTITIONS, true);
         String logName = "latency-" + id;
         Process app = switch (peer) {
-            case "hand loop" -> launch(logName, peerCmd("io.kafkasteps.bench.HandSplitter", A, in, sink, "hand-" + id), Map.of(), repo);
-            case "raw loop" -> launch(logName, peerCmd("io.kafkasteps.bench.RawCopy", A, in, B, sink, "raw-" + id), Map.of(), repo);
+            case "hand loop" -> handLoop(logName, in, sink, id);
+            case "raw loop" -> rawLoop(logName, in, sink, id);
             default -> split
                     ? launchApp(logName, "batch-to-stream", Map.of("SPLITTER_BROKERS", A, "SPLITTER_SOURCE_TOPIC", in,
                             "SPLITTER_SINK_TOPIC", sink, "SPLITTER_BATCH_PATH", "$.events[*]", "SPLITTER_KEY_PATH", "$.id",
