@@ -17,7 +17,6 @@ import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.EmbeddedKafka;
 import io.kafkasteps.testing.Management;
 import io.kafkasteps.testing.Records;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -99,8 +98,8 @@ class RebalanceInFlightIT {
                         producer.send(new ProducerRecord<>(topic, "k" + n % KEYS, String.valueOf(n)));
                     }
                 }, 0, 50, TimeUnit.MILLISECONDS);
-                try (AppProcess second = Jar.start(b, "reflector"); Admin admin = Admin.create(Map.of("bootstrap.servers", source.bootstrapServers()))) {
-                    assertThat(Records.eventually(Duration.ofSeconds(90), () -> membersWithPartitions(admin, group) == 2))
+                try (AppProcess second = Jar.start(b, "reflector")) {
+                    assertThat(Records.eventually(Duration.ofSeconds(90), () -> srcOffsets.membersWithPartitions(group) == 2))
                             .as("B takes a partition: %s", Jar.tail(second.output(), 20)).isTrue();
                     scheduler.shutdown();
                     assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -132,15 +131,6 @@ class RebalanceInFlightIT {
             }
         } finally {
             scheduler.shutdownNow();
-        }
-    }
-
-    private static int membersWithPartitions(Admin admin, String group) {
-        try {
-            return (int) admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS)
-                    .members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-        } catch (Exception e) {
-            return 0;
         }
     }
 

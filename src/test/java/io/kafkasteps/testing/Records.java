@@ -118,6 +118,16 @@ public final class Records implements AutoCloseable {
         }
     }
 
+    /** How many of a consumer group's members hold partitions now, as the broker sees them (0 when it cannot say). */
+    public int membersWithPartitions(String group) {
+        try {
+            return (int) admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS)
+                    .members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** The topics assigned to a consumer group's members now, as the broker sees them. */
     public Set<String> assignedTopics(String group) {
         try {
