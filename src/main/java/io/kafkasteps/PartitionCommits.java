@@ -8,7 +8,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Commits a delivered batch: for each partition in it, the offset after its last record. Runs on
  * the consumer's thread, after the copy, so nothing is committed that the sink has not
  * acknowledged. A commit refused because the partitions moved to another instance is logged: the
- * new owner reads those records again (at least once), so it is no reason to stop.
+ * new owner reads those records again (at least once), so it is no reason to stop. In exactly-once
+ * mode the offsets go into the poll's transaction instead ({@link io.kafkasteps.splitter.PollTransaction}).
  */
 public final class PartitionCommits implements Processor, io.kafkasteps.ops.PollRetry.TakenPositions {
 
@@ -33,8 +36,16 @@ public final class PartitionCommits implements Processor, io.kafkasteps.ops.Poll
         return Map.copyOf(committed);
     }
 
+    private io.kafkasteps.splitter.PollTransaction transaction;
+
+    /** Exactly-once mode: a poll's offsets are committed in its transaction. */
+    public void setTransaction(io.kafkasteps.splitter.PollTransaction transaction) {
+        this.transaction = transaction;
+        transaction.onCommitted(offsets -> offsets.forEach((tp, o) -> committed.put(tp, o.offset())));
+    }
+
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws Exception {
         List<?> batch = exchange.getMessage().getBody(List.class);
         if (batch == null || batch.isEmpty()) {
             return;
@@ -43,6 +54,10 @@ public final class PartitionCommits implements Processor, io.kafkasteps.ops.Poll
         for (Object item : batch) {
             Message m = ((Exchange) item).getMessage();
             lastOfPartition.put(m.getHeader(KafkaConstants.TOPIC) + "-" + m.getHeader(KafkaConstants.PARTITION), m);
+        }
+        if (transaction != null && transaction.enabled()) {
+            inTransaction(lastOfPartition.values());
+            return;
         }
         for (var entry : lastOfPartition.entrySet()) {
             KafkaManualCommit commit = entry.getValue().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
@@ -58,5 +73,21 @@ public final class PartitionCommits implements Processor, io.kafkasteps.ops.Poll
                 LOG.warn("commit of {} refused after a rebalance; its new owner reads those records again: {}", entry.getKey(), e.getMessage());
             }
         }
+    }
+
+    private void inTransaction(java.util.Collection<Message> lasts) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        org.apache.kafka.clients.consumer.Consumer<?, ?> consumer = null;
+        for (Message m : lasts) {
+            offsets.put(new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class), m.getHeader(KafkaConstants.PARTITION, Integer.class)),
+                    new OffsetAndMetadata(m.getHeader(KafkaConstants.OFFSET, Long.class) + 1));
+            if (m.getHeader(KafkaConstants.MANUAL_COMMIT) instanceof DefaultKafkaManualCommit commit) {
+                consumer = commit.getConsumer();
+            }
+        }
+        if (consumer == null) {
+            throw new IllegalStateException("no consumer on the consumed records: the consumer needs allowManualCommit=true");
+        }
+        transaction.commit(offsets, consumer.groupMetadata());
     }
 }

@@ -62,6 +62,14 @@ class LauncherTest {
     }
 
     @Test
+    void an_unknown_delivery_guarantee_is_refused_naming_the_two_there_are() {
+        LauncherRun r = withEnv("SPLITTER_DELIVERY", "exactly_once");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errLines()).containsExactly(
+                "kafka-steps: splitter.delivery (env SPLITTER_DELIVERY) is 'exactly_once'; use one of at-least-once, exactly-once");
+    }
+
+    @Test
     void sink_equal_to_source_is_refused() {
         LauncherRun r = withEnv("SPLITTER_SINK_TOPIC", "batches");
         assertThat(r.code()).isEqualTo(2);

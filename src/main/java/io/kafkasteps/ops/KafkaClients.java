@@ -14,7 +14,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * camel-kafka's client factory, remembering the clients it made, for three jobs no route option
+ * camel-kafka's client factory, remembering the clients it made, for jobs no route option
  * can do (hence Java):
  * <ul>
  * <li>{@link PollRetry} gets the consumer of its thread, with the first offsets its polls returned
@@ -27,6 +27,8 @@ import org.apache.kafka.common.TopicPartition;
  * JmxReporter unregisters by name).</li>
  * <li>{@link SendsAtStop} closes the producers at once when a stop has waited long enough for their
  * sends: camel-kafka closes its producer without a bound.</li>
+ * <li>In exactly-once mode the producers it makes share one transaction
+ * ({@link io.kafkasteps.splitter.PollTransaction}).</li>
  * </ul>
  */
 public class KafkaClients extends DefaultKafkaClientFactory {
@@ -39,9 +41,17 @@ public class KafkaClients extends DefaultKafkaClientFactory {
     private final Map<String, Consumer<?, ?>> newest = new ConcurrentHashMap<>();
     private final Map<String, Producer<?, ?>> producers = new ConcurrentHashMap<>();
 
+    private io.kafkasteps.splitter.PollTransaction transaction;
+
+    /** Exactly-once: the producers made are views onto the poll's transactional producer. */
+    public void setTransaction(io.kafkasteps.splitter.PollTransaction transaction) {
+        this.transaction = transaction;
+    }
+
     @Override
     public Producer getProducer(Properties kafkaProps) {
-        Producer<?, ?> producer = super.getProducer(kafkaProps);
+        Producer<?, ?> producer = transaction != null && transaction.enabled() ? transaction.producerFor(kafkaProps)
+                : super.getProducer(kafkaProps);
         producers.put(kafkaProps.getProperty(ProducerConfig.CLIENT_ID_CONFIG, ""), producer);
         return producer;
     }

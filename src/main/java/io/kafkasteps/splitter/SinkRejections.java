@@ -28,6 +28,32 @@ public final class SinkRejections {
     public static final String REJECTED = "sinkRejected";
     private static final String OVERRIDES = "sinkOverrides";
 
+    /** Exactly-once: records whose events the sink refused, by source coordinates, until their poll is read again. */
+    private final Map<String, BadBatchException> refusedBefore = new java.util.concurrent.ConcurrentHashMap<>();
+    private PollTransaction transaction;
+
+    /** Exactly-once mode: a refusal fails the poll's transaction, so the refused records are remembered for the poll's next reading. */
+    public void setTransaction(PollTransaction transaction) {
+        this.transaction = transaction;
+    }
+
+    /**
+     * Exactly-once: fails a batch record (bad input, dead-lettered) whose events the sink refused
+     * when its poll was read before; that poll's transaction was aborted with its dead letters.
+     */
+    public void refusedBefore(Exchange part) {
+        Exchange record = part.getProperty(ConsumedRecord.PROPERTY, Exchange.class);
+        BadBatchException refused = record == null || refusedBefore.isEmpty() ? null : refusedBefore.remove(coordinates(record));
+        if (refused != null) {
+            throw refused;
+        }
+    }
+
+    private static String coordinates(Exchange record) {
+        var m = record.getMessage();
+        return m.getHeader(KafkaConstants.TOPIC) + "-" + m.getHeader(KafkaConstants.PARTITION) + "@" + m.getHeader(KafkaConstants.OFFSET);
+    }
+
     /**
      * Prepares the poll's events for a send attempt: events the sink acknowledged in an earlier
      * attempt leave the send (a retry sends only what is not on the sink yet), and the rest lose
@@ -76,6 +102,8 @@ public final class SinkRejections {
         List<?> events = exchange.getMessage().getBody(List.class);
         Map<Exchange, Throwable> records = new IdentityHashMap<>();
         List<Exchange> order = new ArrayList<>();
+        boolean exactlyOnce = transaction != null && transaction.enabled();
+        Exception infrastructure = null;
         int n = 0;
         for (Object event : events) {
             n++;
@@ -84,7 +112,11 @@ public final class SinkRejections {
             }
             Exception failure = e.getException();
             if (!(failure instanceof RecordTooLargeException || failure instanceof InvalidRecordException)) {
-                throw failure;   // infrastructure: the send is retried; reset() then drops what was acknowledged
+                if (!exactlyOnce) {
+                    throw failure;   // infrastructure: the send is retried; reset() then drops what was acknowledged
+                }
+                infrastructure = infrastructure == null ? failure : infrastructure;   // the refused still counted: remembered below
+                continue;
             }
             Exchange record = e.getProperty(ConsumedRecord.PROPERTY, Exchange.class);
             if (record != null && !records.containsKey(record)) {
@@ -95,6 +127,12 @@ public final class SinkRejections {
         }
         for (Exchange record : order) {
             record.setProperty(REJECTED, records.get(record));
+            if (exactlyOnce) {
+                refusedBefore.put(coordinates(record), (BadBatchException) records.get(record));
+            }
+        }
+        if (infrastructure != null) {
+            throw infrastructure;   // the poll's transaction fails: read again, the refused records then dead-lettered at once
         }
         exchange.getMessage().setBody(order);
     }

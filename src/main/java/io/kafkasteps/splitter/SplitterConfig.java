@@ -21,13 +21,38 @@ public final class SplitterConfig {
     private SplitterConfig() {
     }
 
-    /** Settings that follow from others: the SASL settings. */
+    /** Settings that follow from others: the SASL settings, and the transactional.id when left empty. */
     public static java.util.Map<String, String> derived(Settings settings) {
-        return ClientSecurity.derived(settings, "splitter");
+        java.util.Map<String, String> derived = ClientSecurity.derived(settings, "splitter");
+        if (settings.get("splitter.transactional.id", "").isBlank()) {
+            derived.put("splitter.transactional.id", settings.get("splitter.group.id", "batch-to-stream") + "-" + hostName());
+        }
+        return derived;
     }
 
-    /** {@code --reset} (splitter.reset=true): the group rewound to the earliest offsets, once, before it consumes. */
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /**
+     * Once before the route consumes: exactly-once, the topics' record limit against the producer's
+     * ({@link TransactionLimits}); {@code --reset} (splitter.reset=true), the group rewound to the
+     * earliest offsets.
+     */
     static void beforeStart(Settings settings) {
+        if ("exactly-once".equals(settings.get("splitter.delivery", "at-least-once"))) {
+            TransactionLimits.check(ClientSecurity.connection(settings, "splitter", "splitter.brokers"),
+                    Integer.parseInt(settings.get("splitter.producer.max.request.size")), Duration.ofSeconds(15),
+                    settings.get("splitter.sink.topic"), settings.get("splitter.dlq.topic"));
+        }
         if (Boolean.parseBoolean(settings.get("splitter.reset", "false"))) {
             GroupRewind.toEarliest(ClientSecurity.connection(settings, "splitter", "splitter.brokers"),
                     settings.get("splitter.group.id"), settings.get("splitter.source.topic"), Duration.ofSeconds(30));
@@ -50,6 +75,7 @@ public final class SplitterConfig {
             c.require(!keyPath.contains("\""), "splitter.key.path", "must not contain a double quote: write $['a b'], not $[\"a b\"]");
         }
         c.bool("splitter.reset");
+        c.oneOf("splitter.delivery", "at-least-once", "exactly-once");
         c.positive("splitter.max.poll.records");
         c.positive("splitter.max.poll.interval.ms");
         c.positive("splitter.poll.timeout.ms");
