@@ -62,6 +62,30 @@ public final class AppProcess implements AutoCloseable {
         waitFor(Duration.ofSeconds(30));
     }
 
+    /** SIGSTOP: the process stands still (no heartbeat, no send) until {@link #resume()}, as a VM paused or a long GC. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process goes on where it stood. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM: the graceful stop. */
     public void terminate() {
         process.destroy();

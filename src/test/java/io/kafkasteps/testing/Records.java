@@ -118,6 +118,15 @@ public final class Records implements AutoCloseable {
         }
     }
 
+    /** How many members a consumer group has now, as the broker sees them (0 when it cannot say). */
+    public int members(String group) {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS).members().size();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** How many of a consumer group's members hold partitions now, as the broker sees them (0 when it cannot say). */
     public int membersWithPartitions(String group) {
         try {
@@ -236,11 +245,24 @@ public final class Records implements AutoCloseable {
 
     /** Every record of every partition of a topic, up to the end offsets of now, partition by partition. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        return readAll(topic, "read_uncommitted");
+    }
+
+    /**
+     * What a consumer with {@code isolation.level=read_committed} reads of a topic, up to its end
+     * offsets of now: the records of committed transactions and those written without one. Fails
+     * when a transaction is still open there.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return readAll(topic, "read_committed");
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
         Map<Integer, Long> ends = ends(topic);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000, "fetch.max.bytes", 52428800,
-                        "max.partition.fetch.bytes", 10485760),
+                        "max.partition.fetch.bytes", 10485760, "isolation.level", isolation),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             for (var e : ends.entrySet()) {
                 TopicPartition tp = new TopicPartition(topic, e.getKey());
@@ -255,7 +277,7 @@ public final class Records implements AutoCloseable {
                     }
                 }
                 if (consumer.position(tp) < e.getValue()) {
-                    throw new IllegalStateException("could not read " + tp + " up to " + e.getValue());
+                    throw new IllegalStateException("could not read " + tp + " up to " + e.getValue() + " (" + isolation + ")");
                 }
             }
         }
