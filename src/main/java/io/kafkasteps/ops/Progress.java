@@ -33,6 +33,8 @@ public final class Progress implements CamelContextAware {
     private long lastEvents;
     private long lastDeadLetters;
     private long lastTombstones;
+    private long lastReadAgain;
+    private PollsReadAgain readAgain = () -> 0;
     private long lastReportNanos = System.nanoTime();
     private CamelContext context;
     private ConsumerMetrics consumerMetrics;
@@ -92,6 +94,11 @@ public final class Progress implements CamelContextAware {
         return tombstones.sum();
     }
 
+    /** Exactly-once: polls aborted and read again (their records are counted again when they are). */
+    public void setReadAgain(PollsReadAgain readAgain) {
+        this.readAgain = readAgain;
+    }
+
     /** Logs the interval since the last report in one line, and refreshes the consumer gauges. */
     public synchronized String report() {
         bindMetrics();
@@ -103,6 +110,11 @@ public final class Progress implements CamelContextAware {
         double seconds = Math.max(1e-9, (now - lastReportNanos) / 1e9);
         String extra = unit.equals("events")
                 ? String.format(", %d dead letters, %d tombstones", d - lastDeadLetters, t - lastTombstones) : "";
+        long r = readAgain.pollsReadAgain();
+        if (r > 0) {
+            extra += String.format(", %d polls aborted and read again", r - lastReadAgain);
+        }
+        lastReadAgain = r;
         String line = String.format("%s: %d batches in, %d %s out%s in %.0fs (%.0f %s/s); total %d %s",
                 route, b - lastBatches, e - lastEvents, unit, extra, seconds, (e - lastEvents) / seconds, unit, e, unit);
         lastBatches = b;
@@ -128,6 +140,8 @@ public final class Progress implements CamelContextAware {
         counter(registry, "kafka_steps_batches_total", "Batches completed", batches);
         counter(registry, "kafka_steps_dead_letters_total", "Records sent to the dead-letter topic", deadLetters);
         counter(registry, "kafka_steps_tombstones_total", "Tombstones skipped", tombstones);
+        FunctionCounter.builder("kafka_steps_polls_read_again_total", readAgain, PollsReadAgain::pollsReadAgain)
+                .description("Polls whose transaction was aborted and that were read again (exactly-once)").tag("route", route).register(registry);
         consumerMetrics = new ConsumerMetrics(registry, route, consumerClientId, consumers);
     }
 

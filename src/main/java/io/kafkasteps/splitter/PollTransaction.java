@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * so the sink, the dead letters and the offsets of one poll cannot share one transaction there.
  * In at-least-once mode (the default) every method here does nothing.
  */
-public final class PollTransaction implements Processor, ReadinessHold {
+public final class PollTransaction implements Processor, ReadinessHold, io.kafkasteps.ops.PollsReadAgain {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollTransaction.class);
 
@@ -72,6 +72,7 @@ public final class PollTransaction implements Processor, ReadinessHold {
     private volatile Instant failingSince;
     private int attempt;
     private int views;
+    private final java.util.concurrent.atomic.AtomicLong readAgainTotal = new java.util.concurrent.atomic.AtomicLong();
     private Map<TopicPartition, OffsetAndMetadata> committing = Map.of();
 
     /**
@@ -221,6 +222,7 @@ public final class PollTransaction implements Processor, ReadinessHold {
             if (committedAfterAll != null) {
                 if (!committedAfterAll) {
                     setBack(exchange);
+                    readAgainTotal.incrementAndGet();
                 }
                 return;
             }
@@ -284,6 +286,11 @@ public final class PollTransaction implements Processor, ReadinessHold {
                 LOG.debug("{} is no longer assigned: its new owner reads it", e.getKey());
             }
         }
+    }
+
+    @Override
+    public long pollsReadAgain() {
+        return readAgainTotal.get();
     }
 
     @Override
