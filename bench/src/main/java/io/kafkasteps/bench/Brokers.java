@@ -105,10 +105,15 @@ final class Brokers implements AutoCloseable {
         return tps;
     }
 
-    /** A consumer without a group, to assign a sink's partitions to and read them from the start. */
+    /**
+     * A consumer without a group, to assign a sink's partitions to and read them from the start. read_committed, as a
+     * consumer of an exactly-once sink must read: a transactional peer's records once committed, each once; every other
+     * peer's records all, as they are written. Its end offsets are the last stable offsets.
+     */
     static KafkaConsumer<byte[], byte[]> reader(String brokers, int maxPoll) {
         Map<String, Object> m = new HashMap<>();
         m.put("bootstrap.servers", brokers);
+        m.put("isolation.level", "read_committed");
         m.put("enable.auto.commit", "false");
         m.put("max.poll.records", maxPoll);
         m.put("auto.offset.reset", "earliest");

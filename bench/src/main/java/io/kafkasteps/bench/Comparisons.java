@@ -11,7 +11,7 @@ import io.kafkasteps.bench.Results.Run;
  */
 record Comparisons(Options options, Brokers brokers, Peers peers, Throughput throughput, Results results) {
 
-    /** kafka-steps batch-to-stream vs the hand loop vs Kafka Streams. */
+    /** kafka-steps batch-to-stream (at-least-once, exactly-once) vs the hand loop vs Kafka Streams. */
     void splitter() throws Exception {
         long events = options.splitterEvents();
         double bytesPerRecord = Inputs.EVENT_BYTES + Inputs.EVENT_KEY_BYTES;
@@ -42,7 +42,7 @@ record Comparisons(Options options, Brokers brokers, Peers peers, Throughput thr
     /** Every repeat of every peer of {@code route} on the backlog {@code in}, as figure ROUTE.SIZE.PEER. */
     private void compare(Route route, int size, String idPrefix, String in, long expected, double bytesPerRecord) throws Exception {
         for (int r = 1; r <= options.runs(); r++) {
-            for (String peer : options.peers(route.handPeer, route.frameworkPeer)) {
+            for (String peer : options.peers(route)) {
                 String id = idPrefix + "-r" + r + "-" + brokers.nextSeq();
                 String sink = peer.equals(Peers.MIRROR_MAKER) ? in : route.key + "-out-" + id;
                 String logName = route.key + "-" + peer.replace(' ', '_') + "-" + id;

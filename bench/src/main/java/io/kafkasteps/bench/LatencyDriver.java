@@ -27,11 +27,13 @@ import io.kafkasteps.bench.Results.Latency;
 import io.kafkasteps.bench.Results.Run;
 
 /**
- * End-to-end latency at about half of kafka-steps' measured maximum. For each route, kafka-steps
- * and then its hand-written peer at the same rate, in the same run (this machine's share of the
- * latency): a producer (acks=all, linger.ms=0) writes at a fixed rate, stamping each record with
- * its send instant in a header the routes copy to their output; a reader on the sink takes
- * receive instant - send instant of every record sent after the warm-up.
+ * End-to-end latency at about half of kafka-steps' measured maximum. For each route, kafka-steps,
+ * kafka-steps in the route's other delivery guarantees (the splitter's exactly-once) and then its
+ * hand-written peer at the same rate, in the same run (this machine's share of the latency): a
+ * producer (acks=all, linger.ms=0) writes at a fixed rate, stamping each record with its send
+ * instant in a header the routes copy to their output; a reader on the sink (read_committed: an
+ * exactly-once event is received once its transaction is committed) takes receive instant - send
+ * instant of every record sent after the warm-up.
  */
 record LatencyDriver(Options options, Brokers brokers, Peers peers, Processes processes, Results results) {
 
@@ -55,7 +57,7 @@ record LatencyDriver(Options options, Brokers brokers, Peers peers, Processes pr
         for (int r = 1; r <= options.runs(); r++) {
             for (Route route : Route.values()) {
                 double rate = (route == Route.SPLITTER ? splitMax : reflMax) / 2;
-                for (String peer : List.of(Peers.KAFKA_STEPS, route.handPeer)) {
+                for (String peer : route.kafkaStepsThen(List.of(route.handPeer))) {
                     measure(route, peer, rate, seconds, r);
                 }
             }

@@ -68,15 +68,18 @@ record Options(Path repo, Path work, String classpath, boolean quick, int runs, 
         return work.resolve("logs");
     }
 
-    /** The peers of a comparison: kafka-steps, with its tuned variant when --tuned-env is given, then the others. */
-    List<String> peers(String... others) {
-        List<String> l = new ArrayList<>();
-        l.add(Peers.KAFKA_STEPS);
+    /**
+     * The peers of a route's comparison: kafka-steps, with its tuned variant when --tuned-env is given, kafka-steps in the
+     * route's other delivery guarantees, then the hand-written loop and the framework.
+     */
+    List<String> peers(Route route) {
+        List<String> others = new ArrayList<>();
         if (!tunedEnv.isEmpty()) {
-            l.add(Peers.TUNED);
+            others.add(Peers.TUNED);
         }
-        l.addAll(List.of(others));
-        return l;
+        others.add(route.handPeer);
+        others.add(route.frameworkPeer);
+        return route.kafkaStepsThen(others);
     }
 
     /** K=V,K=V as a map, in its order. */

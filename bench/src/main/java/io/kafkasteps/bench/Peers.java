@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
 
 /**
  * Starts a peer of a route, each as its users start it: kafka-steps through bin/kafka-steps (its
- * own JVM options, plus --app-env and --app-jvm), the hand-written loops, Kafka Streams and
- * MirrorMaker 2 with {@code java -cp}. Every peer reads the input on broker A.
+ * own JVM options, plus --app-env and --app-jvm; the splitter also exactly once), the hand-written
+ * loops, Kafka Streams and MirrorMaker 2 with {@code java -cp}. Every peer reads the input on broker A.
  */
 final class Peers {
 
     static final String KAFKA_STEPS = "kafka-steps";
     /** kafka-steps with --tuned-env. */
     static final String TUNED = "kafka-steps tuned";
+    /** The splitter as the peer KAFKA_STEPS, plus {@link #exactlyOnceEnv}. */
+    static final String EXACTLY_ONCE = "kafka-steps exactly-once";
     static final String HAND_LOOP = "hand loop";
     static final String STREAMS = "Kafka Streams";
     static final String RAW_LOOP = "raw loop";
@@ -38,7 +40,7 @@ final class Peers {
      */
     Process start(Route route, String peer, String logName, String in, String sink, String id) {
         return switch (peer) {
-            case KAFKA_STEPS, TUNED -> app(route, peer, logName, in, sink, id);
+            case KAFKA_STEPS, TUNED, EXACTLY_ONCE -> app(route, peer, logName, in, sink, id);
             case HAND_LOOP -> processes.launch(logName,
                     processes.java("warn", HandSplitter.class.getName(), Brokers.A, in, sink, "hand-" + id), Map.of());
             case STREAMS -> processes.launch(logName, processes.java("warn", StreamsSplitter.class.getName(), Brokers.A, in, sink,
@@ -62,10 +64,21 @@ final class Peers {
             env.putAll(options.tunedEnv());
         }
         env.putAll(options.appEnv());
+        if (peer.equals(EXACTLY_ONCE)) {
+            env.putAll(exactlyOnceEnv(id));
+        }
         env.put("JAVA", processes.java);
         env.put("JAVA_OPTS", String.join(" ",
                 options.appJvm().stream().map(s -> s.replace("{log}", options.logs().resolve(logName).toString())).toList()));
         return processes.launch(logName, List.of(options.repo().resolve("bin/kafka-steps").toString(), route.app), env);
+    }
+
+    /**
+     * What the peer EXACTLY_ONCE adds to the environment of KAFKA_STEPS: each poll's events, dead letters and source offsets
+     * in one Kafka transaction, its transactional.id new in every run (as its consumer group is).
+     */
+    static Map<String, String> exactlyOnceEnv(String id) {
+        return Map.of("SPLITTER_DELIVERY", "exactly-once", "SPLITTER_TRANSACTIONAL_ID", "bench-" + id);
     }
 
     /** MirrorMaker 2 in dedicated mode, copying {@code topic} from A (as cluster {@code alias}) to B. */

@@ -43,12 +43,13 @@ final class Report {
         machineAndMethod(md, o, results);
         ceiling(md, o, results);
         if (results.any("splitter.")) {
-            md.append("## Splitter: kafka-steps `batch-to-stream` vs a hand-written loop vs Kafka Streams\n\n");
+            md.append("## Splitter: kafka-steps `batch-to-stream` (at-least-once and exactly-once) vs a hand-written loop vs Kafka Streams\n\n");
             md.append(String.format(Locale.ROOT, "Input: %,d events of %d B (key %d B) in batch records of 10, 100 and 1,000 events, on broker A; sink on broker A.\n\n",
                     o.splitterEvents(), Inputs.EVENT_BYTES, Inputs.EVENT_KEY_BYTES));
             md.append("| events per batch | peer | events/s out (first to last) | MB/s | events/s over the first 95% | last 5% took (s) | start-up to first event (s) | peak RSS (MB) |\n|---|---|---|---|---|---|---|---|\n");
             comparison(md, o, results, SPLITTER, ratios, goals);
             md.append("\nRatios are of the medians; the range is the lowest and highest ratio of the runs paired by repeat.\n\n");
+            exactlyOnceThroughput(md, results);
         }
         if (results.any("reflector.")) {
             md.append("## Reflector: kafka-steps `reflector` vs MirrorMaker 2 vs a hand-written raw copy\n\n");
@@ -109,10 +110,10 @@ final class Report {
 
         md.append("## Method\n\n");
         md.append("- Each peer runs as its own JVM (`bin/kafka-steps ROUTE` for kafka-steps, `java -cp` for the others), started fresh for each run with a new consumer group and a new sink topic, on an input topic written beforehand (a backlog). Peers are interleaved within each repeat.\n");
-        md.append("- **Throughput**: the sink topic stamps every record with the broker's append time (LogAppendTime). The harness polls the sink's end offsets every 100 ms until every expected record is there, then reads the first and last record of each partition: rate = records / (last append - first append). So start-up and group join are excluded; only the copy itself is timed. MB/s = (key + value bytes) / 10^6 per second.\n");
+        md.append("- **Throughput**: the sink topic stamps every record with the broker's append time (LogAppendTime). The harness polls the sink's end offsets every 100 ms; once they reach the expected count and stop moving, it reads the sink with isolation.level=read_committed and counts its records until every expected record is there (an exactly-once sink's end offsets over-count: each transaction's commit marker takes an offset in every partition it wrote; the other peers' records are all visible to read_committed). Rate = records / (first to last append of the records read). So start-up and group join are excluded; only the copy itself is timed. MB/s = (key + value bytes) / 10^6 per second.\n");
         md.append("- **Start-up**: first append on the sink - the instant the process was launched (JVM start, Camel/Streams/Connect start-up, group join, first poll, first send).\n");
         md.append("- **RSS**: the highest of VmRSS (sampled every 100 ms) and VmHWM from /proc/<pid>/status during the run.\n");
-        md.append("- **Latency**: a producer (acks=all, linger.ms=0) writes at a fixed rate, about half of kafka-steps' measured maximum, stamping each record with its send instant (microseconds, in a header the routes copy to every output record); a consumer on the sink computes receive instant - send instant for every record. 3 s warm-up are excluded. End-to-end: source produce + route + sink produce + sink fetch. Each route's hand-written peer (the hand loop, the raw loop) runs the same load right after it, so the machine's own share is measured in the same run.\n");
+        md.append("- **Latency**: a producer (acks=all, linger.ms=0) writes at a fixed rate, about half of kafka-steps' measured maximum, stamping each record with its send instant (microseconds, in a header the routes copy to every output record); a consumer on the sink computes receive instant - send instant for every record. 3 s warm-up are excluded. End-to-end: source produce + route + sink produce + sink fetch; the consumer reads with isolation.level=read_committed, so an exactly-once event counts as received once its transaction is committed. The splitter's exactly-once mode and each route's hand-written peer (the hand loop, the raw loop) run the same load right after kafka-steps, at the same rate, so the machine's own share is measured in the same run.\n");
         md.append("- A run stops at ").append(o.cap().toSeconds()).append(" s (the cap); a capped run's rate is from what was delivered by then and is marked.\n\n");
 
         md.append("### Settings of every peer (the same for all peers of a comparison)\n\n");
@@ -122,8 +123,32 @@ final class Report {
                 .append(Settings.REFLECTOR_MAX_POLL_RECORDS).append(", auto-commit off, commit after the sink acknowledged |\n");
         md.append("| kafka-steps | `batch-to-stream` with `application.properties` defaults (the settings above are its defaults), SPLITTER_BATCH_PATH=`$.events[*]`, SPLITTER_KEY_PATH=`$.id`")
                 .append(o.appEnv().isEmpty() ? "" : ", plus " + o.appEnv()).append(" | `reflector` with defaults, CONSUMER_TOPICS=input, PRODUCER_TOPIC=sink").append(o.appEnv().isEmpty() ? "" : ", plus " + o.appEnv()).append(" |\n");
+        md.append("| kafka-steps exactly-once | the `batch-to-stream` above, the same environment, plus ").append(exactlyOnceSettings())
+                .append(": each poll's events, dead letters and source offsets in one Kafka transaction (every sink is read with isolation.level=read_committed) | - |\n");
         md.append("| hand loop | `bench/.../HandSplitter.java`: poll; per record Jackson readTree (the app's strict mapper features), each event of `events` sent with its `id` key and the record's headers; wait for every ack; commitSync | `bench/.../RawCopy.java`: poll; send each record's key, value, headers, timestamp; wait for every ack; commitSync |\n");
         md.append("| framework | Kafka Streams (`StreamsSplitter.java`): same flatMap, processing.guarantee=at_least_once, 1 stream thread, commit.interval.ms default (30 s), producer settings above via `producer.` prefix | MirrorMaker 2 (`org.apache.kafka.connect.mirror.MirrorMaker`, dedicated mode, IdentityReplicationPolicy, tasks.max=1, heartbeats/checkpoints/config and ACL sync off, producer settings above as `dst.producer.*`) |\n\n");
+    }
+
+    /** What the peer "kafka-steps exactly-once" adds to the environment of "kafka-steps", as the settings table says it. */
+    private static String exactlyOnceSettings() {
+        return String.join(", ", Peers.exactlyOnceEnv("<run id>").entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=`" + e.getValue() + "`").toList());
+    }
+
+    /** One line: the splitter's events/s exactly once over at least once, per batch size. */
+    private static void exactlyOnceThroughput(StringBuilder md, Results results) {
+        List<String> parts = new ArrayList<>();
+        for (int size : SPLITTER.sizes()) {
+            String figure = Route.SPLITTER.key + "." + size + ".";
+            Ratio r = ratio("", results.of(figure + Peers.EXACTLY_ONCE), results.of(figure + Peers.KAFKA_STEPS), Double.NaN);
+            if (!Double.isNaN(r.value())) {
+                parts.add(String.format(Locale.ROOT, SPLITTER.goalFormat(), size) + ": " + ratioText(r));
+            }
+        }
+        if (!parts.isEmpty()) {
+            md.append("Exactly-once / at-least-once (kafka-steps events/s out, the medians; same input, settings and machine): ")
+                    .append(String.join("; ", parts)).append(".\n\n");
+        }
     }
 
     /** Kafka's own tools, if measured. */
@@ -174,7 +199,7 @@ final class Report {
     private static void comparison(StringBuilder md, Options o, Results results, Section s, List<Ratio> ratios, List<String[]> goals) {
         Route route = s.route();
         for (int size : s.sizes()) {
-            for (String peer : o.peers(route.handPeer, route.frameworkPeer)) {
+            for (String peer : o.peers(route)) {
                 List<Run> rs = results.of(route.key + "." + size + "." + peer);
                 if (rs.isEmpty()) {
                     continue;
@@ -223,8 +248,8 @@ final class Report {
         if (results.latencies.isEmpty()) {
             return;
         }
-        md.append("## End-to-end latency at about half of kafka-steps' measured maximum, each route and its hand-written peer\n\n");
-        md.append("The same rate, load generator and reader for both peers of a route, one after the other: what the hand-written loop"
+        md.append("## End-to-end latency at about half of kafka-steps' measured maximum, each route, the splitter exactly once, and each route's hand-written peer\n\n");
+        md.append("The same rate, load generator and reader for every peer of a route, one after the other: what the hand-written loop"
                 + " shows is this machine's share (brokers, load generator and reader on the same cores).\n\n");
         md.append("| route | peer | rate | records in the window | received | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | RSS under load (MB) |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -239,6 +264,12 @@ final class Report {
                     .append(fig(all, Latency::p999, 1)).append(" | ").append(fig(all, Latency::max, 1)).append(" | ")
                     .append(fig(all, x -> x.rssKb() / 1024.0, 0)).append(" |\n");
         }
+        Latency atLeastOnce = results.latencies.get(Route.SPLITTER.key + "|" + Peers.KAFKA_STEPS);
+        Latency exactlyOnce = results.latencies.get(Route.SPLITTER.key + "|" + Peers.EXACTLY_ONCE);
+        if (atLeastOnce != null && exactlyOnce != null) {
+            md.append("\n").append(String.format(Locale.ROOT, "Exactly-once / at-least-once (splitter, the same rate, medians): p99 %s; p50 %s.%n",
+                    latencyRatio(exactlyOnce, atLeastOnce, Latency::p99), latencyRatio(exactlyOnce, atLeastOnce, Latency::p50)));
+        }
         for (Route route : Route.values()) {
             Latency ours = results.latencies.get(route.key + "|" + Peers.KAFKA_STEPS);
             if (ours == null) {
@@ -252,6 +283,13 @@ final class Report {
                     p99 <= 50 ? "met" : "**missed**"});
         }
         md.append("\n");
+    }
+
+    /** "A / B ms = R x" of the medians of {@code f}. */
+    private static String latencyRatio(Latency a, Latency b, ToDoubleFunction<Latency> f) {
+        double x = Results.median(a.all(), f);
+        double y = Results.median(b.all(), f);
+        return String.format(Locale.ROOT, "%,.1f / %,.1f ms = %.2fx", x, y, x / y);
     }
 
     /** kafka-steps' start-up and RSS over all its throughput runs, and their goals. */

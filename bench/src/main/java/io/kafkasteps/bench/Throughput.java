@@ -1,6 +1,8 @@
 package io.kafkasteps.bench;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,11 +16,15 @@ import io.kafkasteps.bench.Results.Run;
 /**
  * Measures one run of one peer on its sink. The sink topic is created with
  * message.timestamp.type=LogAppendTime, so each record carries the instant the sink broker
- * appended it. The sink's end offsets are polled every 100 ms until all expected records are there
- * (or the peer exited, or the cap passed), then the first and the last record of every partition
- * are read: rate = records / (last append - first append); the same over the first 95% of each
- * partition, and how long the last 5% took. Start-up = first append - the instant the process was
- * launched. RSS = the highest VmRSS sampled every 100 ms, or VmHWM at the end if higher.
+ * appended it. The sink's end offsets are polled every 100 ms; once they reach the expected count
+ * and did not move since the poll before, the sink is read (read_committed) and its records
+ * counted, until all expected records are there (or the peer exited, or the cap passed). End
+ * offsets alone over-count an exactly-once sink: every transaction's commit marker takes an offset
+ * in each partition it wrote; a non-transactional sink has as many records as its end offsets say.
+ * From the append times of the records read: rate = records / (last append - first append); the
+ * same over the first 95% of each partition's records, and how long the last 5% took. Start-up =
+ * first append - the instant the process was launched. RSS = the highest VmRSS sampled every
+ * 100 ms, or VmHWM at the end if higher.
  */
 record Throughput(Duration cap, Brokers brokers, Processes processes, Results results) {
 
@@ -31,18 +37,20 @@ record Throughput(Duration cap, Brokers brokers, Processes processes, Results re
         Process p = start.get();
         RssSampler rss = new RssSampler(p);
         boolean capped = false;
-        long total = 0;
-        String failure = null;
-        try (KafkaConsumer<byte[], byte[]> c = Brokers.reader(sinkBrokers, 1)) {
+        boolean exited = false;
+        try (KafkaConsumer<byte[], byte[]> c = Brokers.reader(sinkBrokers, 10000)) {
+            SinkRecords read = new SinkRecords(c, tps);
+            Map<TopicPartition, Long> before = Map.of();
             while (true) {
                 Thread.sleep(100);
                 rss.sample();
-                total = sum(c.endOffsets(tps));
-                if (total >= expected) {
+                Map<TopicPartition, Long> ends = c.endOffsets(tps);
+                if (sum(ends) >= expected && ends.equals(before) && read.upTo(ends) >= expected) {
                     break;
                 }
+                before = ends;
                 if (!p.isAlive()) {
-                    failure = peer + " exited with " + p.exitValue() + " after " + total + " records (see " + logName + ".log)";
+                    exited = true;
                     break;
                 }
                 if (System.currentTimeMillis() - launched > cap.toMillis()) {
@@ -53,24 +61,24 @@ record Throughput(Duration cap, Brokers brokers, Processes processes, Results re
             long rssMax = rss.peakWithHighWaterMarkKb();
             results.loads.add(Machine.loadAverage().split(" ")[0]);
             processes.stop(p);
-            Map<TopicPartition, Long> ends = c.endOffsets(tps);
-            total = sum(ends);
+            long total = read.upTo(c.endOffsets(tps));
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
             long t95 = Long.MIN_VALUE;
             long n95 = 0;
             for (TopicPartition tp : tps) {
-                long end = ends.get(tp);
-                if (end == 0) {
+                long[] times = read.appendTimes(tp);
+                if (times.length == 0) {
                     continue;
                 }
-                first = Math.min(first, timestampAt(c, tp, 0));
-                last = Math.max(last, timestampAt(c, tp, end - 1));
-                long o95 = Math.max(0, (long) Math.floor(end * 0.95) - 1);
-                t95 = Math.max(t95, timestampAt(c, tp, o95));
-                n95 += o95 + 1;
+                first = Math.min(first, times[0]);
+                last = Math.max(last, times[times.length - 1]);
+                int i95 = Math.max(0, (int) Math.floor(times.length * 0.95) - 1);
+                t95 = Math.max(t95, times[i95]);
+                n95 += i95 + 1;
             }
             brokers.deleteTopic(sinkBrokers, sink);
+            String failure = exited ? peer + " exited with " + p.exitValue() + " after " + total + " records (see " + logName + ".log)" : null;
             if (failure != null) {
                 results.notes.add(failure);
             }
@@ -98,16 +106,69 @@ record Throughput(Duration cap, Brokers brokers, Processes processes, Results re
         return ends.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The timestamp of the record at {@code offset}. */
-    private static long timestampAt(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long offset) {
-        c.assign(List.of(tp));
-        c.seek(tp, offset);
-        long deadline = System.currentTimeMillis() + 10000;
-        while (System.currentTimeMillis() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                return r.timestamp();
+    /**
+     * The records of a sink read so far, from its start, and the broker's append time of each, per partition. Each read goes
+     * on from where the one before stopped.
+     */
+    private final class SinkRecords {
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<TopicPartition> tps;
+        private final Map<TopicPartition, long[]> times = new HashMap<>();
+        private final Map<TopicPartition, Integer> counts = new HashMap<>();
+
+        SinkRecords(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps) {
+            this.consumer = consumer;
+            this.tps = tps;
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            for (TopicPartition tp : tps) {
+                times.put(tp, new long[1024]);
+                counts.put(tp, 0);
             }
         }
-        throw new IllegalStateException("no record at " + tp + "@" + offset);
+
+        /**
+         * Reads on until the position of every partition is at its offset in {@code ends} (control records are skipped, the
+         * position moves past them) and returns how many records were read in all. Stops after 60 s without progress, with a note.
+         */
+        long upTo(Map<TopicPartition, Long> ends) {
+            long deadline = System.currentTimeMillis() + 60000;
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    results.notes.add("the read of " + tps.get(0).topic() + " stopped short of its end offsets " + ends + ": counted " + total());
+                    break;
+                }
+                int n = 0;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    add(new TopicPartition(r.topic(), r.partition()), r.timestamp());
+                    n++;
+                }
+                if (n > 0) {
+                    deadline = System.currentTimeMillis() + 60000;
+                }
+            }
+            return total();
+        }
+
+        private void add(TopicPartition tp, long timestamp) {
+            int n = counts.get(tp);
+            long[] a = times.get(tp);
+            if (n == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+                times.put(tp, a);
+            }
+            a[n] = timestamp;
+            counts.put(tp, n + 1);
+        }
+
+        long total() {
+            return counts.values().stream().mapToLong(Integer::longValue).sum();
+        }
+
+        /** The append times of the records of {@code tp} read, in offset order. */
+        long[] appendTimes(TopicPartition tp) {
+            return Arrays.copyOf(times.get(tp), counts.get(tp));
+        }
     }
 }
