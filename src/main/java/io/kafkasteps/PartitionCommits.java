@@ -71,6 +71,13 @@ public final class PartitionCommits implements Processor, io.kafkasteps.ops.Poll
                         m.getHeader(KafkaConstants.OFFSET, Long.class) + 1);
             } catch (CommitFailedException | RebalanceInProgressException e) {
                 LOG.warn("commit of {} refused after a rebalance; its new owner reads those records again: {}", entry.getKey(), e.getMessage());
+            } catch (org.apache.kafka.common.errors.AuthenticationException e) {
+                // Retrying the commit cannot help: a consumer whose login was refused keeps the failure (its heartbeat
+                // thread ended), and only a new consumer recovers, which the poll's retry makes once this poll is done.
+                // Left uncommitted, the records are read again after that (at least once); a later commit covers them.
+                LOG.warn("commit of {} refused ({}); left uncommitted: the next poll renews the consumer and reads them again",
+                        entry.getKey(), e.getMessage());
+                return;
             }
         }
     }
