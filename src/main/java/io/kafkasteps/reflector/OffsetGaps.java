@@ -248,6 +248,9 @@ public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelC
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             delegate.onPartitionsAssigned(partitions);
+            if (copier != null) {
+                copier.assigned(consumer, partitions);   // exactly-once: the offsets kept on the sink first
+            }
             assigned(consumer, partitions);
         }
 

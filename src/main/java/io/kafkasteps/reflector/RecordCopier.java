@@ -68,6 +68,11 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
     private CamelContext context;
     private String routeId;
     private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
+    private final Map<String, Object> sinkConnection = new HashMap<>();
+    private boolean exactlyOnce;
+    private String transactionalIdPrefix;
+    private String offsetsTopic;
+    private TransactionalCopy transactional;
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -81,6 +86,22 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
     /** The sink cluster: its bootstrap servers and security, as the Kafka component describing it has them. */
     public void setSink(org.apache.camel.component.kafka.KafkaComponent sink) {
         this.config.putAll(io.kafkasteps.ClientSecurity.connection(sink));
+        this.sinkConnection.putAll(io.kafkasteps.ClientSecurity.connection(sink));
+    }
+
+    /** {@code reflector.delivery}: at-least-once (pipelined) or exactly-once ({@link TransactionalCopy}). */
+    public void setDelivery(String delivery) {
+        this.exactlyOnce = "exactly-once".equals(delivery);
+    }
+
+    /** Exactly-once: the prefix of each source partition's transactional.id. */
+    public void setTransactionalIdPrefix(String prefix) {
+        this.transactionalIdPrefix = prefix;
+    }
+
+    /** Exactly-once: the topic on the sink that keeps the source offsets. */
+    public void setOffsetsTopic(String offsetsTopic) {
+        this.offsetsTopic = offsetsTopic;
     }
 
     /** Any other producer property, passed through by prefix ({@code ClientPassThrough}); it wins over {@code config}. */
@@ -126,12 +147,22 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         props.putAll(io.kafkasteps.ClientSecurity.withoutBlanks(clientProperties));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         backoff = new RetryBackoff(retryInitialDelayMs, retryMaxDelayMs);
+        if (exactlyOnce) {
+            Map<String, Object> connection = io.kafkasteps.ClientSecurity.withoutBlanks(sinkConnection);
+            connection.putAll(io.kafkasteps.ClientSecurity.withoutBlanks(clientProperties));
+            transactional = new TransactionalCopy(props, transactionalIdPrefix, new SinkOffsets(connection, offsetsTopic),
+                    Duration.ofMillis(Math.max(closeTimeoutMs, 30_000)));
+            return;
+        }
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Closes the producer within the close timeout, also while the sink is down: what is not acknowledged is not committed. */
     public void stop() {
+        if (transactional != null) {
+            transactional.close(Duration.ofMillis(closeTimeoutMs));
+        }
         if (producer != null) {
             // after a stop that already waited its close timeout for the sink, close at once
             producer.close(abandoned ? Duration.ZERO : Duration.ofMillis(closeTimeoutMs));
@@ -148,6 +179,10 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         context = exchange.getContext();
         routeId = exchange.getFromRouteId();
         Consumer<?, ?> polledBy = KeepOwned.consumerOf(((Exchange) batch.get(0)).getMessage());
+        if (transactional != null) {
+            copyExactlyOnce(exchange, batch, polledBy);
+            return;
+        }
         if (polledBy != consumer) {
             // The route started again (a new topic set, a restart): the new consumer reads from the committed
             // offsets, so what the old one had in flight is read again. Let it land, then forget it.
@@ -172,6 +207,52 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         if (caughtUp() || inFlight.bytes() > maxInFlightBytes) {
             awaitSink(exchange);
             settle(exchange);
+        }
+    }
+
+    /**
+     * Exactly-once: the poll copied in one transaction per source partition (its copies and its
+     * offset kept on the sink), then the group's offsets follow. A partition whose transaction
+     * failed, or that is not synced with the sink yet, is synced (set back to its kept offset)
+     * before its records are copied; until then the exchange fails and the route's error handler
+     * retries it with backoff. Records of a partition synced during this call were fetched before
+     * its rewind: they are read again, not copied.
+     */
+    private void copyExactlyOnce(Exchange exchange, List<?> batch, Consumer<?, ?> polledBy) throws Exception {
+        if (polledBy != consumer) {
+            consumer = polledBy;   // a new consumer: its assignment synced its partitions
+            committedUpTo.clear();
+        }
+        java.util.Set<TopicPartition> skipped = new java.util.HashSet<>(transactional.unsynced());
+        transactional.sync(consumer);
+        if (exchange.getProperty(SENT) == null) {
+            exchange.setProperty(SENT, Boolean.TRUE);
+            List<Message> records = new java.util.ArrayList<>();
+            for (Object item : batch) {
+                Message m = ((Exchange) item).getMessage();
+                if (!skipped.contains(sourceOf(m))) {
+                    records.add(m);
+                }
+            }
+            Map<TopicPartition, Long> copied = transactional.copy(TransactionalCopy.parts(records, RecordCopier::sourceOf,
+                    m -> m.getHeader(KafkaConstants.OFFSET, Long.class), this::toRecord));
+            commit(copied);
+        }
+        if (!transactional.unsynced().isEmpty()) {
+            Exception failure = transactional.lastFailure();
+            throw new IllegalStateException("exactly-once: " + transactional.unsynced() + " not copied, read again once synced with the sink: "
+                    + (failure == null ? "" : failure.getMessage()), failure);
+        }
+    }
+
+    private static TopicPartition sourceOf(Message m) {
+        return new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class), m.getHeader(KafkaConstants.PARTITION, Integer.class));
+    }
+
+    /** Exactly-once: partitions assigned (inside poll, before the first fetch) read on from the offsets kept on the sink. */
+    void assigned(Consumer<?, ?> by, Collection<TopicPartition> partitions) {
+        if (transactional != null && !partitions.isEmpty()) {
+            transactional.assigned(by, partitions);
         }
     }
 
@@ -244,6 +325,11 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
      * the close timeout.
      */
     void revoked(Consumer<?, ?> by, Collection<TopicPartition> partitions) {
+        if (transactional != null) {
+            transactional.revoked(partitions);   // nothing is in flight between polls
+            committedUpTo.keySet().removeAll(partitions);
+            return;
+        }
         if (by != consumer || partitions.isEmpty()) {
             return;
         }

@@ -25,6 +25,11 @@ public final class ReflectorConfig {
         c.positive("reflector.poll.timeout.ms");
         c.positive("reflector.consume.messages");
         c.oneOf("reflector.on.gap", "continue", "stop");
+        c.oneOf("reflector.delivery", "at-least-once", "exactly-once");
+        if ("exactly-once".equals(c.value("reflector.delivery"))) {
+            c.topic("reflector.offsets.topic", "the sink topic that keeps the source offsets of an exactly-once copy");
+            c.required("reflector.transactional.id.prefix", "the prefix of each source partition's transactional.id");
+        }
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);
         c.wholeNumber("reflector.drain.check.interval.ms", 100, 86_400_000);
@@ -74,12 +79,18 @@ public final class ReflectorConfig {
         ClientPassThrough.check(c, "reflector.producer.kafka.");
     }
 
-    /** Settings that follow from others: the SASL settings of each side. */
+    /** Settings that follow from others: the SASL settings of each side, the source's isolation level (from reflector.delivery). */
     public static java.util.Map<String, String> derived(Settings settings) {
         java.util.Map<String, String> derived = new java.util.LinkedHashMap<>();
         derived.putAll(ClientSecurity.derived(settings, "reflector.consumer"));
         derived.putAll(ClientSecurity.derived(settings, "reflector.producer"));
+        derived.put("reflector.consumer.isolation.level", isolation(settings));
         return derived;
+    }
+
+    /** How the source is read (and a copy verified): only committed records when the copy is exactly once, as MirrorMaker 2 does. */
+    public static String isolation(Settings settings) {
+        return "exactly-once".equals(settings.get("reflector.delivery", "at-least-once")) ? "read_committed" : "read_uncommitted";
     }
 
     /** The checks --print-topics needs: only the topic settings. */

@@ -48,8 +48,10 @@ public final class ReflectorVerify {
             copiedInto.computeIfAbsent(producerTopic.isEmpty() ? topic : producerTopic, k -> new ArrayList<>()).add(topic);
         }
         long from = since == null ? Long.MIN_VALUE : since.toEpochMilli();
-        try (TopicReader source = new TopicReader("source", ReflectorConfig.sourceClient(settings), timeout);
-             TopicReader sink = new TopicReader("sink", ReflectorConfig.sinkClient(settings), timeout)) {
+        // as the copy reads: exactly-once copies and reads back only committed records (an aborted copy is no copy)
+        String isolation = ReflectorConfig.isolation(settings);
+        try (TopicReader source = new TopicReader("source", ReflectorConfig.sourceClient(settings), timeout, isolation);
+             TopicReader sink = new TopicReader("sink", ReflectorConfig.sinkClient(settings), timeout, isolation)) {
             // The source's ends first: what is copied until the sink's are taken is seen.
             Map<TopicPartition, Range> sourceRanges = source.ranges(topics, since);
             Map<TopicPartition, Range> sinkRanges = sink.ranges(copiedInto.keySet(), since);

@@ -43,8 +43,9 @@ final class TopicReader implements AutoCloseable {
      * @param side    "source" or "sink", for messages
      * @param client  bootstrap servers and security
      * @param timeout longest wait of one request, and of no progress while reading
+     * @param isolation read_committed or read_uncommitted
      */
-    TopicReader(String side, Map<String, Object> client, Duration timeout) {
+    TopicReader(String side, Map<String, Object> client, Duration timeout, String isolation) {
         this.side = side;
         this.servers = client.get("bootstrap.servers");
         this.timeout = timeout;
@@ -59,6 +60,7 @@ final class TopicReader implements AutoCloseable {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         this.consumer = kafka(() -> new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));

@@ -27,8 +27,25 @@ class ReflectorConfigTest {
 
     @Test
     void no_credentials_leave_plaintext() {
-        assertThat(ReflectorConfig.derived(settings(Map.of()))).isEmpty();
+        assertThat(ReflectorConfig.derived(settings(Map.of()))).containsOnlyKeys("reflector.consumer.isolation.level");
         assertThat(settings(Map.of()).get("reflector.consumer.security.protocol")).isEqualTo("PLAINTEXT");
+    }
+
+    @Test
+    void exactly_once_reads_the_source_committed_only_and_at_least_once_reads_everything_as_before() {
+        assertThat(ReflectorConfig.derived(settings(Map.of("REFLECTOR_DELIVERY", "exactly-once"))))
+                .containsEntry("reflector.consumer.isolation.level", "read_committed");
+        assertThat(ReflectorConfig.derived(settings(Map.of()))).containsEntry("reflector.consumer.isolation.level", "read_uncommitted");
+    }
+
+    @Test
+    void an_unknown_delivery_and_an_exactly_once_offsets_topic_that_is_no_topic_name_are_refused() {
+        assertThat(ReflectorConfig.problems(settings(Map.of("CONSUMER_SERVER", "a:1", "CONSUMER_GROUP_ID", "g", "CONSUMER_TOPICS", "t",
+                "PRODUCER_SERVER", "b:1", "REFLECTOR_DELIVERY", "exactly_once"))))
+                .containsExactly("reflector.delivery (env REFLECTOR_DELIVERY) is 'exactly_once'; use one of at-least-once, exactly-once");
+        assertThat(ReflectorConfig.problems(settings(Map.of("CONSUMER_SERVER", "a:1", "CONSUMER_GROUP_ID", "g", "CONSUMER_TOPICS", "t",
+                "PRODUCER_SERVER", "b:1", "REFLECTOR_DELIVERY", "exactly-once", "REFLECTOR_OFFSETS_TOPIC", "bad topic!"))))
+                .singleElement().asString().startsWith("reflector.offsets.topic (env REFLECTOR_OFFSETS_TOPIC) is not a valid topic name");
     }
 
     @Test
