@@ -85,7 +85,11 @@ final class Brokers implements AutoCloseable {
         }
     }
 
+    /** Deletes {@code topic} and waits until it is gone; nothing if {@code topic} is null. */
     void deleteTopic(String brokers, String topic) throws Exception {
+        if (topic == null) {
+            return;
+        }
         try {
             admin(brokers).deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

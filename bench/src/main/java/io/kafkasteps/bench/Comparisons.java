@@ -7,7 +7,8 @@ import io.kafkasteps.bench.Results.Run;
 /**
  * The throughput comparisons of each route's peers: per input (the splitter's per batch size,
  * broker A to A; the reflector's per record size, A to B), one backlog written beforehand, then
- * every peer in turn, each repeat a fresh process, consumer group and sink topic.
+ * every peer in turn, each repeat a fresh process, consumer group and sink topic (and, for the
+ * exactly-once reflector, offsets topic on the sink cluster, deleted after the run as the sink is).
  */
 record Comparisons(Options options, Brokers brokers, Peers peers, Throughput throughput, Results results) {
 
@@ -25,7 +26,7 @@ record Comparisons(Options options, Brokers brokers, Peers peers, Throughput thr
         }
     }
 
-    /** kafka-steps reflector vs the raw loop vs MirrorMaker 2. */
+    /** kafka-steps reflector (at-least-once, exactly-once) vs the raw loop vs MirrorMaker 2. */
     void reflector() throws Exception {
         for (Map.Entry<Integer, Long> e : options.reflectorRecords().entrySet()) {
             int size = e.getKey();
@@ -49,6 +50,7 @@ record Comparisons(Options options, Brokers brokers, Peers peers, Throughput thr
                 Run run = throughput.measure(peer, () -> peers.start(route, peer, logName, in, sink, id), route.sinkBrokers, sink, expected,
                         bytesPerRecord, logName);
                 results.add(route.key + "." + size + "." + peer, run);
+                brokers.deleteTopic(route.sinkBrokers, Peers.offsetsTopic(route, peer, id));
             }
         }
     }

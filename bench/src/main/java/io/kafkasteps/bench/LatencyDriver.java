@@ -28,7 +28,7 @@ import io.kafkasteps.bench.Results.Run;
 
 /**
  * End-to-end latency at about half of kafka-steps' measured maximum. For each route, kafka-steps,
- * kafka-steps in the route's other delivery guarantees (the splitter's exactly-once) and then its
+ * kafka-steps in the route's other delivery guarantees (exactly-once) and then its
  * hand-written peer at the same rate, in the same run (this machine's share of the latency): a
  * producer (acks=all, linger.ms=0) writes at a fixed rate, stamping each record with its send
  * instant in a header the routes copy to their output; a reader on the sink (read_committed: an
@@ -106,6 +106,7 @@ record LatencyDriver(Options options, Brokers brokers, Peers peers, Processes pr
         results.addLatency(route.key, peer, l);
         brokers.deleteTopic(Brokers.A, in);
         brokers.deleteTopic(route.sinkBrokers, sink);
+        brokers.deleteTopic(route.sinkBrokers, Peers.offsetsTopic(route, peer, id));
     }
 
     /** Start-up: probes until the route delivers (at most 60 s), so the timed load does not queue behind the start. */

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * Starts a peer of a route, each as its users start it: kafka-steps through bin/kafka-steps (its
- * own JVM options, plus --app-env and --app-jvm; the splitter also exactly once), the hand-written
+ * own JVM options, plus --app-env and --app-jvm; each route also exactly once), the hand-written
  * loops, Kafka Streams and MirrorMaker 2 with {@code java -cp}. Every peer reads the input on broker A.
  */
 final class Peers {
@@ -19,7 +19,7 @@ final class Peers {
     static final String KAFKA_STEPS = "kafka-steps";
     /** kafka-steps with --tuned-env. */
     static final String TUNED = "kafka-steps tuned";
-    /** The splitter as the peer KAFKA_STEPS, plus {@link #exactlyOnceEnv}. */
+    /** A route as the peer KAFKA_STEPS, plus {@link #exactlyOnceEnv}. */
     static final String EXACTLY_ONCE = "kafka-steps exactly-once";
     static final String HAND_LOOP = "hand loop";
     static final String STREAMS = "Kafka Streams";
@@ -56,8 +56,8 @@ final class Peers {
     private Process app(Route route, String peer, String logName, String in, String sink, String id) {
         Map<String, String> env = new LinkedHashMap<>(switch (route) {
             case SPLITTER -> Map.of("SPLITTER_BROKERS", Brokers.A, "SPLITTER_SOURCE_TOPIC", in, "SPLITTER_SINK_TOPIC", sink,
-                    "SPLITTER_BATCH_PATH", "$.events[*]", "SPLITTER_KEY_PATH", "$.id", "SPLITTER_GROUP_ID", "bench-" + id);
-            case REFLECTOR -> Map.of("CONSUMER_SERVER", Brokers.A, "CONSUMER_GROUP_ID", "bench-" + id, "CONSUMER_TOPICS", in,
+                    "SPLITTER_BATCH_PATH", "$.events[*]", "SPLITTER_KEY_PATH", "$.id", "SPLITTER_GROUP_ID", group(id));
+            case REFLECTOR -> Map.of("CONSUMER_SERVER", Brokers.A, "CONSUMER_GROUP_ID", group(id), "CONSUMER_TOPICS", in,
                     "PRODUCER_SERVER", Brokers.B, "PRODUCER_TOPIC", sink);
         });
         if (peer.equals(TUNED)) {
@@ -65,7 +65,7 @@ final class Peers {
         }
         env.putAll(options.appEnv());
         if (peer.equals(EXACTLY_ONCE)) {
-            env.putAll(exactlyOnceEnv(id));
+            env.putAll(exactlyOnceEnv(route, id));
         }
         env.put("JAVA", processes.java);
         env.put("JAVA_OPTS", String.join(" ",
@@ -74,11 +74,31 @@ final class Peers {
     }
 
     /**
-     * What the peer EXACTLY_ONCE adds to the environment of KAFKA_STEPS: each poll's events, dead letters and source offsets
-     * in one Kafka transaction, its transactional.id new in every run (as its consumer group is).
+     * What the peer EXACTLY_ONCE adds to the environment of KAFKA_STEPS. The splitter: each poll's events, dead letters and
+     * source offsets in one Kafka transaction, its transactional.id new in every run (as its consumer group is). The
+     * reflector: each source partition's copies of a poll and its next offset (kept on the sink in {@link #offsetsTopic})
+     * in one transaction on the sink; its transactional ids, {@code <group>-<topic>-<partition>}, follow from the
+     * group, new in every run.
      */
-    static Map<String, String> exactlyOnceEnv(String id) {
-        return Map.of("SPLITTER_DELIVERY", "exactly-once", "SPLITTER_TRANSACTIONAL_ID", "bench-" + id);
+    static Map<String, String> exactlyOnceEnv(Route route, String id) {
+        return switch (route) {
+            case SPLITTER -> Map.of("SPLITTER_DELIVERY", "exactly-once", "SPLITTER_TRANSACTIONAL_ID", group(id));
+            case REFLECTOR -> Map.of("REFLECTOR_DELIVERY", "exactly-once");
+        };
+    }
+
+    /**
+     * The topic on the sink cluster other than the sink that {@code peer} of {@code route} leaves behind, or null: the
+     * exactly-once reflector's offsets (reflector.offsets.topic, by default {@code <group>.offsets}). Not part of the copy:
+     * the harness reads only the sink, and deletes this after the run.
+     */
+    static String offsetsTopic(Route route, String peer, String id) {
+        return route == Route.REFLECTOR && peer.equals(EXACTLY_ONCE) ? group(id) + ".offsets" : null;
+    }
+
+    /** The consumer group of kafka-steps in the run {@code id}. */
+    static String group(String id) {
+        return "bench-" + id;
     }
 
     /** MirrorMaker 2 in dedicated mode, copying {@code topic} from A (as cluster {@code alias}) to B. */

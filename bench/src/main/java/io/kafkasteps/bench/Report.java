@@ -49,16 +49,17 @@ final class Report {
             md.append("| events per batch | peer | events/s out (first to last) | MB/s | events/s over the first 95% | last 5% took (s) | start-up to first event (s) | peak RSS (MB) |\n|---|---|---|---|---|---|---|---|\n");
             comparison(md, o, results, SPLITTER, ratios, goals);
             md.append("\nRatios are of the medians; the range is the lowest and highest ratio of the runs paired by repeat.\n\n");
-            exactlyOnceThroughput(md, results);
+            exactlyOnceThroughput(md, results, SPLITTER, "events/s out");
         }
         if (results.any("reflector.")) {
-            md.append("## Reflector: kafka-steps `reflector` vs MirrorMaker 2 vs a hand-written raw copy\n\n");
+            md.append("## Reflector: kafka-steps `reflector` (at-least-once and exactly-once) vs MirrorMaker 2 vs a hand-written raw copy\n\n");
             md.append("Input: a backlog on broker A, copied to broker B. ");
             o.reflectorRecords().forEach((size, n) -> md.append(String.format(Locale.ROOT, "%,d records of %,d B; ", n, size)));
             md.append("each with a ").append(Inputs.RAW_KEY_BYTES).append(" B key and one header.\n\n");
             md.append("| record size | peer | records/s (first to last) | MB/s | records/s over the first 95% | last 5% took (s) | start-up to first record (s) | peak RSS (MB) |\n|---|---|---|---|---|---|---|---|\n");
             comparison(md, o, results, reflector(o), ratios, goals);
             md.append("\n");
+            exactlyOnceThroughput(md, results, reflector(o), "records/s");
         }
         latency(md, results, goals);
         footprint(md, results, goals);
@@ -110,10 +111,10 @@ final class Report {
 
         md.append("## Method\n\n");
         md.append("- Each peer runs as its own JVM (`bin/kafka-steps ROUTE` for kafka-steps, `java -cp` for the others), started fresh for each run with a new consumer group and a new sink topic, on an input topic written beforehand (a backlog). Peers are interleaved within each repeat.\n");
-        md.append("- **Throughput**: the sink topic stamps every record with the broker's append time (LogAppendTime). The harness polls the sink's end offsets every 100 ms; once they reach the expected count and stop moving, it reads the sink with isolation.level=read_committed and counts its records until every expected record is there (an exactly-once sink's end offsets over-count: each transaction's commit marker takes an offset in every partition it wrote; the other peers' records are all visible to read_committed). Rate = records / (first to last append of the records read). So start-up and group join are excluded; only the copy itself is timed. MB/s = (key + value bytes) / 10^6 per second.\n");
+        md.append("- **Throughput**: the sink topic stamps every record with the broker's append time (LogAppendTime). The harness polls the sink's end offsets every 100 ms; once they reach the expected count and stop moving, it reads the sink with isolation.level=read_committed and counts its records until every expected record is there (an exactly-once sink's end offsets over-count: each transaction's commit marker takes an offset in every partition it wrote; the other peers' records are all visible to read_committed; only the sink topic is read, not the exactly-once reflector's offsets topic on the same cluster). Rate = records / (first to last append of the records read). So start-up and group join are excluded; only the copy itself is timed. MB/s = (key + value bytes) / 10^6 per second.\n");
         md.append("- **Start-up**: first append on the sink - the instant the process was launched (JVM start, Camel/Streams/Connect start-up, group join, first poll, first send).\n");
         md.append("- **RSS**: the highest of VmRSS (sampled every 100 ms) and VmHWM from /proc/<pid>/status during the run.\n");
-        md.append("- **Latency**: a producer (acks=all, linger.ms=0) writes at a fixed rate, about half of kafka-steps' measured maximum, stamping each record with its send instant (microseconds, in a header the routes copy to every output record); a consumer on the sink computes receive instant - send instant for every record. 3 s warm-up are excluded. End-to-end: source produce + route + sink produce + sink fetch; the consumer reads with isolation.level=read_committed, so an exactly-once event counts as received once its transaction is committed. The splitter's exactly-once mode and each route's hand-written peer (the hand loop, the raw loop) run the same load right after kafka-steps, at the same rate, so the machine's own share is measured in the same run.\n");
+        md.append("- **Latency**: a producer (acks=all, linger.ms=0) writes at a fixed rate, about half of kafka-steps' measured maximum, stamping each record with its send instant (microseconds, in a header the routes copy to every output record); a consumer on the sink computes receive instant - send instant for every record. 3 s warm-up are excluded. End-to-end: source produce + route + sink produce + sink fetch; the consumer reads with isolation.level=read_committed, so an exactly-once event counts as received once its transaction is committed. Each route's exactly-once mode and its hand-written peer (the hand loop, the raw loop) run the same load right after kafka-steps, at the same rate, so the machine's own share is measured in the same run.\n");
         md.append("- A run stops at ").append(o.cap().toSeconds()).append(" s (the cap); a capped run's rate is from what was delivered by then and is marked.\n\n");
 
         md.append("### Settings of every peer (the same for all peers of a comparison)\n\n");
@@ -123,30 +124,36 @@ final class Report {
                 .append(Settings.REFLECTOR_MAX_POLL_RECORDS).append(", auto-commit off, commit after the sink acknowledged |\n");
         md.append("| kafka-steps | `batch-to-stream` with `application.properties` defaults (the settings above are its defaults), SPLITTER_BATCH_PATH=`$.events[*]`, SPLITTER_KEY_PATH=`$.id`")
                 .append(o.appEnv().isEmpty() ? "" : ", plus " + o.appEnv()).append(" | `reflector` with defaults, CONSUMER_TOPICS=input, PRODUCER_TOPIC=sink").append(o.appEnv().isEmpty() ? "" : ", plus " + o.appEnv()).append(" |\n");
-        md.append("| kafka-steps exactly-once | the `batch-to-stream` above, the same environment, plus ").append(exactlyOnceSettings())
-                .append(": each poll's events, dead letters and source offsets in one Kafka transaction (every sink is read with isolation.level=read_committed) | - |\n");
+        md.append("| kafka-steps exactly-once | the `batch-to-stream` above, the same environment, plus ").append(exactlyOnceSettings(Route.SPLITTER))
+                .append(": each poll's events, dead letters and source offsets in one Kafka transaction (every sink is read with isolation.level=read_committed)")
+                .append(" | the `reflector` above, the same environment, plus ").append(exactlyOnceSettings(Route.REFLECTOR))
+                .append(": each source partition's copies of a poll and its next offset (kept on the sink cluster in `reflector.offsets.topic`, by default `")
+                .append(Peers.offsetsTopic(Route.REFLECTOR, Peers.EXACTLY_ONCE, "<run id>"))
+                .append("`, not counted, deleted after the run) in one Kafka transaction on the sink, one transactional producer per source partition")
+                .append(" (transactional.id `").append(Peers.group("<run id>")).append("-<topic>-<partition>`: the prefix defaults to the consumer group, new in every run),")
+                .append(" not pipelined; the source read with read_committed |\n");
         md.append("| hand loop | `bench/.../HandSplitter.java`: poll; per record Jackson readTree (the app's strict mapper features), each event of `events` sent with its `id` key and the record's headers; wait for every ack; commitSync | `bench/.../RawCopy.java`: poll; send each record's key, value, headers, timestamp; wait for every ack; commitSync |\n");
         md.append("| framework | Kafka Streams (`StreamsSplitter.java`): same flatMap, processing.guarantee=at_least_once, 1 stream thread, commit.interval.ms default (30 s), producer settings above via `producer.` prefix | MirrorMaker 2 (`org.apache.kafka.connect.mirror.MirrorMaker`, dedicated mode, IdentityReplicationPolicy, tasks.max=1, heartbeats/checkpoints/config and ACL sync off, producer settings above as `dst.producer.*`) |\n\n");
     }
 
-    /** What the peer "kafka-steps exactly-once" adds to the environment of "kafka-steps", as the settings table says it. */
-    private static String exactlyOnceSettings() {
-        return String.join(", ", Peers.exactlyOnceEnv("<run id>").entrySet().stream().sorted(Map.Entry.comparingByKey())
+    /** What the peer "kafka-steps exactly-once" of {@code route} adds to the environment of "kafka-steps", as the settings table says it. */
+    private static String exactlyOnceSettings(Route route) {
+        return String.join(", ", Peers.exactlyOnceEnv(route, "<run id>").entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=`" + e.getValue() + "`").toList());
     }
 
-    /** One line: the splitter's events/s exactly once over at least once, per batch size. */
-    private static void exactlyOnceThroughput(StringBuilder md, Results results) {
+    /** One line: a route's kafka-steps {@code unit} exactly once over at least once, per size of its section. */
+    private static void exactlyOnceThroughput(StringBuilder md, Results results, Section s, String unit) {
         List<String> parts = new ArrayList<>();
-        for (int size : SPLITTER.sizes()) {
-            String figure = Route.SPLITTER.key + "." + size + ".";
+        for (int size : s.sizes()) {
+            String figure = s.route().key + "." + size + ".";
             Ratio r = ratio("", results.of(figure + Peers.EXACTLY_ONCE), results.of(figure + Peers.KAFKA_STEPS), Double.NaN);
             if (!Double.isNaN(r.value())) {
-                parts.add(String.format(Locale.ROOT, SPLITTER.goalFormat(), size) + ": " + ratioText(r));
+                parts.add(String.format(Locale.ROOT, s.goalFormat(), size) + ": " + ratioText(r));
             }
         }
         if (!parts.isEmpty()) {
-            md.append("Exactly-once / at-least-once (kafka-steps events/s out, the medians; same input, settings and machine): ")
+            md.append("Exactly-once / at-least-once (kafka-steps ").append(unit).append(", the medians; same input, settings and machine): ")
                     .append(String.join("; ", parts)).append(".\n\n");
         }
     }
@@ -248,7 +255,7 @@ final class Report {
         if (results.latencies.isEmpty()) {
             return;
         }
-        md.append("## End-to-end latency at about half of kafka-steps' measured maximum, each route, the splitter exactly once, and each route's hand-written peer\n\n");
+        md.append("## End-to-end latency at about half of kafka-steps' measured maximum, each route at least once and exactly once, and each route's hand-written peer\n\n");
         md.append("The same rate, load generator and reader for every peer of a route, one after the other: what the hand-written loop"
                 + " shows is this machine's share (brokers, load generator and reader on the same cores).\n\n");
         md.append("| route | peer | rate | records in the window | received | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | RSS under load (MB) |\n"
@@ -264,11 +271,13 @@ final class Report {
                     .append(fig(all, Latency::p999, 1)).append(" | ").append(fig(all, Latency::max, 1)).append(" | ")
                     .append(fig(all, x -> x.rssKb() / 1024.0, 0)).append(" |\n");
         }
-        Latency atLeastOnce = results.latencies.get(Route.SPLITTER.key + "|" + Peers.KAFKA_STEPS);
-        Latency exactlyOnce = results.latencies.get(Route.SPLITTER.key + "|" + Peers.EXACTLY_ONCE);
-        if (atLeastOnce != null && exactlyOnce != null) {
-            md.append("\n").append(String.format(Locale.ROOT, "Exactly-once / at-least-once (splitter, the same rate, medians): p99 %s; p50 %s.%n",
-                    latencyRatio(exactlyOnce, atLeastOnce, Latency::p99), latencyRatio(exactlyOnce, atLeastOnce, Latency::p50)));
+        for (Route route : Route.values()) {
+            Latency atLeastOnce = results.latencies.get(route.key + "|" + Peers.KAFKA_STEPS);
+            Latency exactlyOnce = results.latencies.get(route.key + "|" + Peers.EXACTLY_ONCE);
+            if (atLeastOnce != null && exactlyOnce != null) {
+                md.append("\n").append(String.format(Locale.ROOT, "Exactly-once / at-least-once (%s, the same rate, medians): p99 %s; p50 %s.%n",
+                        route.key, latencyRatio(exactlyOnce, atLeastOnce, Latency::p99), latencyRatio(exactlyOnce, atLeastOnce, Latency::p50)));
+            }
         }
         for (Route route : Route.values()) {
             Latency ours = results.latencies.get(route.key + "|" + Peers.KAFKA_STEPS);

@@ -6,7 +6,7 @@ import java.util.List;
 /** The two routes of kafka-steps the harness measures, each with its peers and the broker of its sink. */
 enum Route {
     SPLITTER("splitter", "batch-to-stream", Brokers.A, Peers.HAND_LOOP, Peers.STREAMS, List.of(Peers.EXACTLY_ONCE)),
-    REFLECTOR("reflector", "reflector", Brokers.B, Peers.RAW_LOOP, Peers.MIRROR_MAKER, List.of());
+    REFLECTOR("reflector", "reflector", Brokers.B, Peers.RAW_LOOP, Peers.MIRROR_MAKER, List.of(Peers.EXACTLY_ONCE));
 
     /** Its name in the figures, topics and logs. */
     final String key;

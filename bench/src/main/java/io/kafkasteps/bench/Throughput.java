@@ -21,6 +21,8 @@ import io.kafkasteps.bench.Results.Run;
  * counted, until all expected records are there (or the peer exited, or the cap passed). End
  * offsets alone over-count an exactly-once sink: every transaction's commit marker takes an offset
  * in each partition it wrote; a non-transactional sink has as many records as its end offsets say.
+ * Only the sink topic is read: the exactly-once reflector's offsets topic on the same cluster (its
+ * transactions write there too) is not counted.
  * From the append times of the records read: rate = records / (last append - first append); the
  * same over the first 95% of each partition's records, and how long the last 5% took. Start-up =
  * first append - the instant the process was launched. RSS = the highest VmRSS sampled every
