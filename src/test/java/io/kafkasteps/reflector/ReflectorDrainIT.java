@@ -58,9 +58,11 @@ class ReflectorDrainIT extends TwoBrokerTestBase {
             TopicSubscription topics = ctx.getRegistry().lookupByNameAndType("reflectorTopics", TopicSubscription.class);
             MeterRegistry registry = ctx.getRegistry().findSingleByType(MeterRegistry.class);
 
-            // 23:00: today's and tomorrow's topics; today's topic of the real clock left the set and is not on the source
+            // 23:00: today's and tomorrow's topics; the real clock's topics left the set and are not on the source
+            // (one of them, or two when the test starts after 23:00 UTC, when the real clock's set holds tomorrow's too)
             assertThat(topics.refreshAt(ctx, Instant.parse("2030-01-01T23:00:00Z"))).containsExactly(d1, d2);
-            assertThat(log.lines("is not on the source (nothing to copy), dropped from the subscription")).hasSize(1);
+            assertThat(log.lines("is not on the source (nothing to copy), dropped from the subscription")).hasSizeBetween(1, 2)
+                    .noneMatch(l -> l.contains(d1) || l.contains(d2));
             assertThat(Records.eventually(WAIT, () -> src.committed(group, d1) > 0)).as("the copy of d1 is under way").isTrue();
 
             // midnight: d1 leaves the set with most of its records not copied
