@@ -70,6 +70,17 @@ class LauncherTest {
     }
 
     @Test
+    void exactly_once_refuses_a_cooperative_assignor_which_would_keep_positions_across_a_rebalance() {
+        Map<String, String> env = valid();
+        env.put("SPLITTER_DELIVERY", "exactly-once");
+        env.put("SPLITTER_KAFKA_PARTITION_ASSIGNMENT_STRATEGY", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        LauncherRun r = run(env, "batch-to-stream");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("splitter.kafka.partition.assignment.strategy (env SPLITTER_KAFKA_PARTITION_ASSIGNMENT_STRATEGY) is a"
+                + " cooperative assignor; splitter.delivery=exactly-once needs an eager one");
+    }
+
+    @Test
     void sink_equal_to_source_is_refused() {
         LauncherRun r = withEnv("SPLITTER_SINK_TOPIC", "batches");
         assertThat(r.code()).isEqualTo(2);

@@ -73,7 +73,10 @@ public class KafkaClients extends DefaultKafkaClientFactory {
         props.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG,
                 (interceptors.isEmpty() ? "" : interceptors + ",") + PolledOffsets.class.getName());
         props.put(PolledOffsets.SEEN, firstPolled);
+        FetchStamps stamps = new FetchStamps();
+        props.put(FetchStamps.KEY, stamps);
         Consumer<?, ?> consumer = super.getConsumer(props);
+        stamps.madeFor(consumer);
         made.put(Thread.currentThread(), new Made(consumer, firstPolled));
         newest.put(props.getProperty(ConsumerConfig.CLIENT_ID_CONFIG, ""), consumer);
         return consumer;

@@ -13,7 +13,8 @@ import org.apache.kafka.common.TopicPartition;
  * partition is read again from when none of its records reached the route yet (camel's batching
  * consumer holds a poll's records until the next poll returns, and drops them when that one
  * throws). Kept on the consumer's own thread, without a broker call, so {@link PollRetry} can
- * point the consumer back even while the broker refuses it. {@link KafkaClients} installs it.
+ * point the consumer back even while the broker refuses it. It also stamps each record with when it
+ * was fetched ({@link FetchStamps}). {@link KafkaClients} installs it.
  */
 public final class PolledOffsets implements ConsumerInterceptor<Object, Object> {
 
@@ -21,6 +22,7 @@ public final class PolledOffsets implements ConsumerInterceptor<Object, Object> 
     static final String SEEN = "kafka.steps.polled.offsets";
 
     private Map<TopicPartition, Long> seen = new ConcurrentHashMap<>();
+    private FetchStamps stamps;
 
     @Override
     @SuppressWarnings("unchecked")
@@ -28,6 +30,9 @@ public final class PolledOffsets implements ConsumerInterceptor<Object, Object> 
         Object given = configs.get(SEEN);
         if (given instanceof Map<?, ?> map) {
             seen = (Map<TopicPartition, Long>) map;
+        }
+        if (configs.get(FetchStamps.KEY) instanceof FetchStamps given2) {
+            stamps = given2;
         }
     }
 
@@ -38,6 +43,9 @@ public final class PolledOffsets implements ConsumerInterceptor<Object, Object> 
             if (!list.isEmpty()) {
                 seen.putIfAbsent(tp, list.get(0).offset());
             }
+        }
+        if (stamps != null) {
+            stamps.fetched(records);
         }
         return records;
     }

@@ -256,6 +256,9 @@ public final class OffsetGaps implements SubscribeAdapter, ReadinessHold, CamelC
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (copier != null) {
+                copier.lost(partitions);   // exactly-once: their producers closed, so the next assignment fences and settles
+            }
             delegate.onPartitionsLost(partitions);
         }
     }

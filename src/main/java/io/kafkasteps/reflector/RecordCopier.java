@@ -223,30 +223,52 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
             consumer = polledBy;   // a new consumer: its assignment synced its partitions
             committedUpTo.clear();
         }
-        java.util.Set<TopicPartition> skipped = new java.util.HashSet<>(transactional.unsynced());
-        transactional.sync(consumer);
-        if (exchange.getProperty(SENT) == null) {
-            exchange.setProperty(SENT, Boolean.TRUE);
-            List<Message> records = new java.util.ArrayList<>();
-            for (Object item : batch) {
-                Message m = ((Exchange) item).getMessage();
-                if (!skipped.contains(sourceOf(m))) {
-                    records.add(m);
-                }
-            }
-            Map<TopicPartition, Long> copied = transactional.copy(TransactionalCopy.parts(records, RecordCopier::sourceOf,
-                    m -> m.getHeader(KafkaConstants.OFFSET, Long.class), this::toRecord));
-            commit(copied);
-        }
+        io.kafkasteps.ops.FetchStamps stamps = io.kafkasteps.ops.FetchStamps.of(consumer);
         if (!transactional.unsynced().isEmpty()) {
-            Exception failure = transactional.lastFailure();
-            throw new IllegalStateException("exactly-once: " + transactional.unsynced() + " not copied, read again once synced with the sink: "
-                    + (failure == null ? "" : failure.getMessage()), failure);
+            if (transactional.sync(consumer)) {
+                if (stamps != null) {
+                    stamps.rewound();   // this batch and any held one were fetched before the rewind: read again
+                    batch.forEach(item -> stamps.current(((Exchange) item).getMessage()));   // forgotten
+                }
+                return;
+            }
+            throw notSynced();
         }
+        if (exchange.getProperty(SENT) != null) {
+            return;
+        }
+        exchange.setProperty(SENT, Boolean.TRUE);
+        List<Message> records = new java.util.ArrayList<>();
+        for (Object item : batch) {
+            Message m = ((Exchange) item).getMessage();
+            if (stamps == null || stamps.current(m)) {
+                records.add(m);   // else fetched before the last rewind or rebalance: read again
+            }
+        }
+        Map<TopicPartition, Long> copied = transactional.copy(TransactionalCopy.parts(records, RecordCopier::sourceOf,
+                m -> m.getHeader(KafkaConstants.OFFSET, Long.class), this::toRecord));
+        commit(copied);
+        if (!transactional.unsynced().isEmpty()) {
+            transactional.unsync(consumer.assignment());   // every partition read again from its kept offset: held records are stale too
+            throw notSynced();
+        }
+    }
+
+    private IllegalStateException notSynced() {
+        Exception failure = transactional.lastFailure();
+        return new IllegalStateException("exactly-once: " + transactional.unsynced() + " not copied, read again once synced with the sink: "
+                + (failure == null ? "" : failure.getMessage()), failure);
     }
 
     private static TopicPartition sourceOf(Message m) {
         return new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class), m.getHeader(KafkaConstants.PARTITION, Integer.class));
+    }
+
+    /** Partitions lost (the session expired): exactly-once, their producers are closed; at least once, nothing to do here. */
+    void lost(Collection<TopicPartition> partitions) {
+        if (transactional != null) {
+            transactional.revoked(partitions);
+        }
     }
 
     /** Exactly-once: partitions assigned (inside poll, before the first fetch) read on from the offsets kept on the sink. */

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
+import io.kafkasteps.ops.FetchStamps;
 import io.kafkasteps.ops.ReadinessHold;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -94,11 +95,20 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
         return enabled;
     }
 
-    /** The route's first step: a new poll, whose transaction begins at its first send. */
+    /**
+     * The route's first step: a new poll, whose transaction begins at its first send. Records
+     * fetched before the consumer was last set back or rebalanced are left out: they are read again.
+     */
     @Override
     public synchronized void process(Exchange exchange) {
         if (!enabled) {
             return;
+        }
+        List<?> polled = exchange.getMessage().getBody(List.class);
+        FetchStamps stamps = FetchStamps.of(consumerOf(polled));
+        if (stamps != null) {
+            exchange.getMessage().setBody(polled.stream().filter(r -> stamps.current(((Exchange) r).getMessage()))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new)));
         }
         if (state == State.OPEN || state == State.FAILED) {
             abortQuietly();   // a poll that ended without a commit or a read-again (should not happen)
@@ -260,32 +270,47 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
         }
     }
 
-    /** The consumer back at each partition's first record of the poll (partitions no longer assigned: left to their owner). */
+    /**
+     * The consumer back at the committed offset of every partition it holds (the last committed
+     * transaction is the truth), and every record fetched before dropped when it reaches the route
+     * ({@link FetchStamps}): camel holds the next poll's records already. When the committed
+     * offsets cannot be read, the failure ends the exchange unhandled and camel reconnects the
+     * consumer, which also reads on from them.
+     */
     private static void setBack(Exchange exchange) {
-        List<?> polled = exchange.getProperty("polled", List.class);
-        if (polled == null) {
-            return;
-        }
-        Map<TopicPartition, Long> first = new LinkedHashMap<>();
-        Consumer<?, ?> consumer = null;
-        for (Object item : polled) {
-            Message m = ((Exchange) item).getMessage();
-            first.putIfAbsent(new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class), m.getHeader(KafkaConstants.PARTITION, Integer.class)),
-                    m.getHeader(KafkaConstants.OFFSET, Long.class));
-            if (consumer == null && m.getHeader(KafkaConstants.MANUAL_COMMIT) instanceof DefaultKafkaManualCommit commit) {
-                consumer = commit.getConsumer();
-            }
-        }
+        Consumer<?, ?> consumer = consumerOf(exchange.getProperty("polled", List.class));
         if (consumer == null) {
             return;
         }
-        for (var e : first.entrySet()) {
-            try {
-                consumer.seek(e.getKey(), e.getValue());
-            } catch (IllegalStateException notAssigned) {
-                LOG.debug("{} is no longer assigned: its new owner reads it", e.getKey());
+        var assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, Duration.ofSeconds(30));
+        List<TopicPartition> fromStart = new java.util.ArrayList<>();
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata c = committed.get(tp);
+            if (c == null) {
+                fromStart.add(tp);   // nothing committed: from the earliest, as the group starts
+            } else {
+                consumer.seek(tp, c.offset());
             }
         }
+        if (!fromStart.isEmpty()) {
+            consumer.seekToBeginning(fromStart);
+        }
+        FetchStamps stamps = FetchStamps.of(consumer);
+        if (stamps != null) {
+            stamps.rewound();
+        }
+    }
+
+    private static Consumer<?, ?> consumerOf(List<?> polled) {
+        if (polled != null) {
+            for (Object item : polled) {
+                if (((Exchange) item).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof DefaultKafkaManualCommit commit) {
+                    return commit.getConsumer();
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -325,6 +350,9 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
             } catch (TimeoutException e) {
                 throw new TimeoutException("the sink cluster started no transaction within max.block.ms: is its transaction state log"
                         + " (__transaction_state) writable (transaction.state.log.replication.factor and min.isr within the brokers)?", e);
+            } catch (RuntimeException e) {
+                closeProducer(Duration.ZERO);   // a producer whose start failed otherwise (authorization, login) stays failed: made again next time
+                throw e;
             }
             initialized = true;
         }

@@ -11,6 +11,8 @@ import java.util.function.IntFunction;
 
 import io.kafkasteps.testing.AppProcess;
 import io.kafkasteps.testing.BrokerTestBase;
+import io.kafkasteps.testing.EmbeddedKafka;
+import io.kafkasteps.testing.Management;
 import io.kafkasteps.testing.Records;
 import io.kafkasteps.testing.RouteSettings;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,15 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
     }
 
     @Test
-    void ten_kill_9_leave_every_event_and_dead_letter_exactly_once_for_a_read_committed_consumer() {
+    void ten_kill_9_leave_every_event_and_dead_letter_exactly_once_for_a_read_committed_consumer() throws Exception {
+        // a broker and clients of its own: a fresh idempotent producer writes the 1,000 source records
+        // (after another test's broker in this JVM closed, the shared one once failed with OutOfOrderSequence)
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); Records records = new Records(kafka.bootstrapServers())) {
+            kills(kafka, records);
+        }
+    }
+
+    private static void kills(EmbeddedKafka kafka, Records records) {
         String source = "eos-crash-batches", sink = "eos-crash-events", dlq = sink + ".dlq", group = "eos-crash";
         int batches = 1000, kills = 10;
         records.createTopics(1, source, sink, dlq);
@@ -96,7 +106,14 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
     }
 
     @Test
-    void a_30_s_broker_outage_leaves_every_event_exactly_once_and_the_route_resumes_by_itself() {
+    void a_30_s_broker_outage_leaves_every_event_exactly_once_and_the_route_resumes_by_itself() throws Exception {
+        // a broker of its own: the restart must not touch the clients the other tests share
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); Records records = new Records(kafka.bootstrapServers())) {
+            outage(kafka, records);
+        }
+    }
+
+    private static void outage(EmbeddedKafka kafka, Records records) {
         String source = "eos-outage-batches", sink = "eos-outage-events", group = "eos-outage";
         records.createTopics(1, source, sink, sink + ".dlq");
         Map<String, String> settings = exactlyOnce(kafka.bootstrapServers(), source, sink, group, "a");
@@ -135,6 +152,51 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
             assertThat(out).as("no event twice").doesNotHaveDuplicates();
             assertThat(records.end(sink + ".dlq")).as("an outage is no reason for a dead letter").isZero();
             assertThat(app.alive()).isTrue();
+        }
+    }
+
+    @Test
+    void instances_joining_and_leaving_mid_stream_duplicate_nothing_though_camel_holds_a_poll_across_each_rebalance() {
+        // A trickle: each poll is partial, so camel's batching consumer holds it until the next poll
+        // returns, which is where an eager rebalance resets the positions: the held records come again.
+        String source = "eos-rebalance-batches", sink = "eos-rebalance-events", group = "eos-rebalance";
+        records.createTopics(2, source);
+        records.createTopics(1, sink, sink + ".dlq");
+        Map<String, String> a = exactlyOnce(kafka.bootstrapServers(), source, sink, group, "a");
+        Map<String, String> b = exactlyOnce(kafka.bootstrapServers(), source, sink, group, "b");
+        try (SteadyStream stream = new SteadyStream(kafka.bootstrapServers()); AppProcess first = Jar.start(Jar.env(a), "batch-to-stream")) {
+            stream.start(source, 4, 50, SplitterExactlyOnceIT::batch);
+            assertThat(Records.eventually(Duration.ofSeconds(90), () -> records.committed(group, source) >= 100 || !first.alive()))
+                    .as("A flowing: %s", Jar.tail(first.output(), 30)).isTrue();
+            for (int round = 0; round < 2; round++) {
+                try (AppProcess second = Jar.start(Jar.env(b), "batch-to-stream")) {
+                    assertThat(Records.eventually(Duration.ofSeconds(90), () -> records.membersWithPartitions(group) == 2))
+                            .as("B holds a partition: %s", Jar.tail(second.output(), 30)).isTrue();
+                    long at = records.committed(group, source);
+                    assertThat(Records.eventually(Duration.ofSeconds(60), () -> records.committed(group, source) > at + 100))
+                            .as("both flowing").isTrue();
+                    second.terminate();
+                    assertThat(second.waitFor(Duration.ofSeconds(30))).as("B stops").isTrue();
+                }
+                long at = records.committed(group, source);
+                assertThat(Records.eventually(Duration.ofSeconds(60), () -> records.committed(group, source) > at + 100))
+                        .as("A alone again: %s", Jar.tail(first.output(), 30)).isTrue();
+            }
+            int batches = stream.stop();
+            assertThat(Records.eventually(Duration.ofSeconds(120), () -> records.committed(group, source) == batches))
+                    .as("every batch committed: %s", Jar.tail(first.output(), 30)).isTrue();
+
+            List<String> out = Records.values(records.readCommitted(sink));
+            Set<String> expected = events(batches, SplitterExactlyOnceIT::batch);
+            FaultReport.section("13-splitter-exactly-once-rebalance", "Exactly-once: batch-to-stream, instances joining and leaving mid-stream",
+                    FaultReport.row("batches", "read_committed: events", "lost", "duplicates")
+                            + "|---|---|---|---|\n"
+                            + FaultReport.row(batches, out.size(), missing(expected, out), out.size() - new HashSet<>(out).size())
+                            + "\nTwo source partitions, 80 batches/s in polls of a few records; B joins and leaves twice while A runs:"
+                            + " four eager rebalances, each with a poll held by camel.\n");
+
+            assertThat(missing(expected, out)).as("nothing lost").isZero();
+            assertThat(out).as("no event twice across the rebalances").doesNotHaveDuplicates();
         }
     }
 
@@ -199,6 +261,32 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
         assertThat(app.output()).contains("kafka-steps: splitter.producer.max.request.size (1048576) is above the max.message.bytes (65536)"
                 + " of topic '" + sink + "': with splitter.delivery=exactly-once lower it to 65536 or raise the topic's")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void a_cluster_whose_transaction_state_log_cannot_be_written_is_named_in_readiness_while_the_route_waits_for_it() throws Exception {
+        String source = "eos-txlog-batches", sink = "eos-txlog-events", group = "eos-txlog";
+        // one broker that wants three replicas of __transaction_state: no transaction can start
+        try (EmbeddedKafka lonely = EmbeddedKafka.startWith(null, Map.of("transaction.state.log.replication.factor", "3"));
+                Records onIt = new Records(lonely.bootstrapServers())) {
+            onIt.createTopics(1, source, sink, sink + ".dlq");
+            onIt.sendAll(source, List.of(batch(0)));
+            Map<String, String> s = exactlyOnce(lonely.bootstrapServers(), source, sink, group, "a");
+            s.put("splitter.producer.max.block.ms", "3000");
+            int port = Management.freePort();
+            s.put("camel.management.port", String.valueOf(port));
+            try (AppProcess app = Jar.start(Jar.env(s), "batch-to-stream")) {
+                String[] reason = {""};
+                assertThat(Records.eventually(Duration.ofSeconds(60), () -> {
+                    Management.Response r = Management.get(port, "/observe/health/ready");
+                    reason[0] = r.body();
+                    return r.status() == 503 && r.body().contains("__transaction_state") || !app.alive();
+                })).as("readiness names the transaction state log: %s\n%s", reason[0], Jar.tail(app.output(), 30)).isTrue();
+                assertThat(app.alive()).as("the route waits for the cluster, it does not exit").isTrue();
+                assertThat(app.output()).contains("is its transaction state log (__transaction_state) writable");
+                assertThat(onIt.readCommitted(sink)).as("nothing visible on the sink").isEmpty();
+            }
+        }
     }
 
     private static long missing(Set<String> expected, List<String> out) {
