@@ -154,4 +154,14 @@ public final class Checks {
         }
     }
 
+    /**
+     * Exactly-once drops the records camel still holds from before a rebalance, which is right only
+     * when a rebalance resets every position (eager assignors; camel's default is RangeAssignor).
+     */
+    public void eagerAssignor(String deliveryKey, String strategyKey) {
+        String strategy = value(strategyKey);
+        if ("exactly-once".equals(value(deliveryKey)) && strategy != null && strategy.contains("Cooperative")) {
+            problem(strategyKey, "is a cooperative assignor; " + deliveryKey + "=exactly-once needs an eager one (RangeAssignor, RoundRobinAssignor, StickyAssignor)");
+        }
+    }
 }

@@ -8,7 +8,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -84,17 +83,10 @@ public final class PartitionCommits implements Processor, io.kafkasteps.ops.Poll
 
     private void inTransaction(java.util.Collection<Message> lasts) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        org.apache.kafka.clients.consumer.Consumer<?, ?> consumer = null;
         for (Message m : lasts) {
             offsets.put(new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class), m.getHeader(KafkaConstants.PARTITION, Integer.class)),
                     new OffsetAndMetadata(m.getHeader(KafkaConstants.OFFSET, Long.class) + 1));
-            if (m.getHeader(KafkaConstants.MANUAL_COMMIT) instanceof DefaultKafkaManualCommit commit) {
-                consumer = commit.getConsumer();
-            }
         }
-        if (consumer == null) {
-            throw new IllegalStateException("no consumer on the consumed records: the consumer needs allowManualCommit=true");
-        }
-        transaction.commit(offsets, consumer.groupMetadata());
+        transaction.commit(offsets, io.kafkasteps.ops.KeepOwned.consumerOf(lasts.iterator().next()).groupMetadata());
     }
 }

@@ -58,7 +58,7 @@ public final class DeliveryRetry implements Processor, ReadinessHold {
             });
         }
         attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        reason = failure == null ? "unknown" : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        reason = ReadinessHold.describe(failure);
         if (authentication(failure) && !producerRoutes.isEmpty()) {
             LOG.warn("{}: authentication failed; new Kafka producers for {} before the retry", route, producerRoutes);
             for (String r : producerRoutes) {

@@ -128,7 +128,7 @@ public final class KafkaReadiness extends AbstractHealthCheck {
             sinkProblem = null;
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            sinkProblem = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            sinkProblem = ReadinessHold.describe(cause);
         }
         return sinkProblem;
     }

@@ -177,7 +177,7 @@ public final class PollRetry implements PollExceptionStrategy, ReadinessHold, Ca
         }
         failures++;
         long delay = Math.min(maxDelayMs, initialDelayMs << Math.min(30, failures - 1));
-        reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        reason = ReadinessHold.describe(e);
         failingUntil = now + TimeUnit.MILLISECONDS.toNanos(delay) + GRACE_NANOS;
         return delay;
     }

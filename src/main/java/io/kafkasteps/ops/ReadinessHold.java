@@ -10,4 +10,9 @@ public interface ReadinessHold {
 
     /** Why the route is not ready, in one line; null while nothing holds it. */
     String holdReason();
+
+    /** A failure as readiness and the logs say it: its class and message, "unknown" for none. */
+    static String describe(Throwable t) {
+        return t == null ? "unknown" : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
 }

@@ -29,7 +29,7 @@ public final class ReflectorConfig {
         if ("exactly-once".equals(c.value("reflector.delivery"))) {
             c.topic("reflector.offsets.topic", "the sink topic that keeps the source offsets of an exactly-once copy");
             c.required("reflector.transactional.id.prefix", "the prefix of each source partition's transactional.id");
-            io.kafkasteps.splitter.SplitterConfig.eagerAssignor(c, "reflector.delivery", "reflector.consumer.kafka.partition.assignment.strategy");
+            c.eagerAssignor("reflector.delivery", "reflector.consumer.kafka.partition.assignment.strategy");
         }
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);

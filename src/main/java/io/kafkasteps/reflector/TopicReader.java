@@ -140,7 +140,7 @@ final class TopicReader implements AutoCloseable {
             return call.get();
         } catch (KafkaException | IllegalStateException e) {
             throw new IllegalStateException("cannot read the " + side + " cluster " + servers + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+                    + io.kafkasteps.ops.ReadinessHold.describe(e), e);
         }
     }
 

@@ -146,7 +146,7 @@ public final class TopicSubscription {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (!checkFailing) {
                 LOG.warn("{}: cannot check whether {} are copied to their end, kept subscribed, trying again: {}", routeId, topics,
-                        cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                        io.kafkasteps.ops.ReadinessHold.describe(cause));
             }
             checkFailing = true;
             return List.of();

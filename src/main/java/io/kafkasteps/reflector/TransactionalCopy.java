@@ -74,7 +74,7 @@ final class TransactionalCopy {
     void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         unsynced.addAll(partitions);
         if (!sync(consumer)) {
-            LOG.warn("exactly-once: partitions {} are not synced with the sink yet ({}); their records wait", unsynced, reason(lastFailure));
+            LOG.warn("exactly-once: partitions {} are not synced with the sink yet ({}); their records wait", unsynced, io.kafkasteps.ops.ReadinessHold.describe(lastFailure));
         }
     }
 
@@ -160,7 +160,7 @@ final class TransactionalCopy {
      * @return the next offset of each partition committed
      */
     Map<TopicPartition, Long> copy(List<Part> parts) {
-        Map<TopicPartition, KafkaProducer<byte[], byte[]>> open = new LinkedHashMap<>();
+        Map<Part, KafkaProducer<byte[], byte[]>> open = new LinkedHashMap<>();
         Map<TopicPartition, Long> committed = new LinkedHashMap<>();
         for (Part part : parts) {
             if (unsynced.contains(part.source())) {
@@ -169,22 +169,22 @@ final class TransactionalCopy {
             try {
                 KafkaProducer<byte[], byte[]> p = producerOf(part.source());
                 p.beginTransaction();
-                open.put(part.source(), p);
+                open.put(part, p);
                 for (ProducerRecord<byte[], byte[]> copy : part.copies()) {
                     p.send(copy);
                 }
                 p.send(offsets.record(part.source(), part.nextOffset()));
             } catch (Exception e) {
                 failed(part.source(), e);
-                open.remove(part.source());
+                open.remove(part);
             }
         }
         for (var e : open.entrySet()) {
             try {
                 e.getValue().commitTransaction();   // waits for every copy of the partition and its offset record
-                committed.put(e.getKey(), parts.stream().filter(p -> p.source().equals(e.getKey())).findFirst().orElseThrow().nextOffset());
+                committed.put(e.getKey().source(), e.getKey().nextOffset());
             } catch (Exception failure) {
-                failed(e.getKey(), failure);
+                failed(e.getKey().source(), failure);
             }
         }
         return committed;
@@ -215,10 +215,6 @@ final class TransactionalCopy {
     void close(Duration timeout) {
         producers.values().forEach(p -> p.close(timeout));
         producers.clear();
-    }
-
-    private static String reason(Throwable t) {
-        return t == null ? "unknown" : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private KafkaProducer<byte[], byte[]> producerOf(TopicPartition tp) {

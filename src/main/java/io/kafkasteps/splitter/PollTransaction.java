@@ -2,7 +2,6 @@ package io.kafkasteps.splitter;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 import io.kafkasteps.ops.FetchStamps;
+import io.kafkasteps.ops.KeepOwned;
+import io.kafkasteps.ops.RouteStopping;
 import io.kafkasteps.ops.ReadinessHold;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -135,7 +134,7 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
                 state = State.FAILED;
             }
             if (state == State.FAILED || state == State.DOOMED || state == State.COMMITTING) {
-                throw new KafkaException("this poll's transaction failed (" + reason(failure) + "); the poll is read again");
+                throw new KafkaException("this poll's transaction failed (" + ReadinessHold.describe(failure) + "); the poll is read again");
             }
             open();
             long of = generation;
@@ -224,8 +223,9 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
             }
             long delay = Math.min(maxDelayMs, initialDelayMs << Math.min(30, n - 1));
             LOG.warn("batch-to-stream: a poll's transaction failed ({}), attempt {}; aborted, the poll is read again in {} ms",
-                    reason(failure), n, delay);
-            if (!sleep(exchange, delay)) {
+                    ReadinessHold.describe(failure), n, delay);
+            RouteStopping.pause(exchange.getContext(), exchange.getFromRouteId(), delay);
+            if (RouteStopping.of(exchange.getContext(), exchange.getFromRouteId())) {
                 return;   // stopping: the poll stays uncommitted, read again at the next start
             }
             Boolean committedAfterAll = resolve();
@@ -262,7 +262,7 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
                 LOG.error("batch-to-stream: another producer took transactional.id '{}': splitter.transactional.id must differ per instance",
                         transactionalId);
             }
-            LOG.warn("batch-to-stream: the transactional producer cannot go on ({}); a new one is made", reason(e));
+            LOG.warn("batch-to-stream: the transactional producer cannot go on ({}); a new one is made", ReadinessHold.describe(e));
             closeProducer(Duration.ZERO);
             state = State.DOOMED;
             poisoned = false;
@@ -303,14 +303,7 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
     }
 
     private static Consumer<?, ?> consumerOf(List<?> polled) {
-        if (polled != null) {
-            for (Object item : polled) {
-                if (((Exchange) item).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof DefaultKafkaManualCommit commit) {
-                    return commit.getConsumer();
-                }
-            }
-        }
-        return null;
+        return polled == null || polled.isEmpty() ? null : KeepOwned.consumerOf(((Exchange) polled.get(0)).getMessage());
     }
 
     @Override
@@ -321,7 +314,7 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
     @Override
     public String holdReason() {
         Instant since = failingSince;
-        return since == null ? null : "exactly-once: polls fail since " + since + " (attempt " + attempt + ", read again with backoff): " + reason(failure);
+        return since == null ? null : "exactly-once: polls fail since " + since + " (attempt " + attempt + ", read again with backoff): " + ReadinessHold.describe(failure);
     }
 
     /** A view closed: the shared producer is closed with the last one. */
@@ -408,18 +401,4 @@ public final class PollTransaction implements Processor, ReadinessHold, io.kafka
         }
     }
 
-    private static boolean sleep(Exchange exchange, long ms) throws InterruptedException {
-        long end = System.nanoTime() + ms * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (exchange.getContext().isStopping() || exchange.getContext().isStopped()) {
-                return false;
-            }
-            Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        }
-        return true;
-    }
-
-    private static String reason(Throwable t) {
-        return t == null ? "unknown" : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 }

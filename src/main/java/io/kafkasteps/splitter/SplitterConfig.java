@@ -59,17 +59,6 @@ public final class SplitterConfig {
         }
     }
 
-    /**
-     * Exactly-once drops the records camel still holds from before a rebalance, which is right only
-     * when a rebalance resets every position (eager assignors; camel's default is RangeAssignor).
-     */
-    public static void eagerAssignor(Checks c, String deliveryKey, String strategyKey) {
-        String strategy = c.value(strategyKey);
-        if ("exactly-once".equals(c.value(deliveryKey)) && strategy != null && strategy.contains("Cooperative")) {
-            c.problem(strategyKey, "is a cooperative assignor; " + deliveryKey + "=exactly-once needs an eager one (RangeAssignor, RoundRobinAssignor, StickyAssignor)");
-        }
-    }
-
     public static List<String> problems(Settings settings) {
         Checks c = new Checks(settings);
         c.brokers("splitter.brokers");
@@ -87,7 +76,7 @@ public final class SplitterConfig {
         }
         c.bool("splitter.reset");
         c.oneOf("splitter.delivery", "at-least-once", "exactly-once");
-        eagerAssignor(c, "splitter.delivery", "splitter.kafka.partition.assignment.strategy");
+        c.eagerAssignor("splitter.delivery", "splitter.kafka.partition.assignment.strategy");
         c.positive("splitter.max.poll.records");
         c.positive("splitter.max.poll.interval.ms");
         c.positive("splitter.poll.timeout.ms");
