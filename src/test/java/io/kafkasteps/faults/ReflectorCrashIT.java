@@ -36,7 +36,7 @@ class ReflectorCrashIT extends TwoBrokerTestBase {
         env.put("REFLECTOR_PROGRESS_INTERVAL_MS", "1000");
 
         long began = System.nanoTime();
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dst.end(topic),
+        KillLoop loop = new KillLoop(() -> Jar.startToKill(env, "reflector"), () -> dst.end(topic),
                 () -> src.committed(group, topic), RECORDS);
         loop.run(KillLoop.moments(Seeds.random("reflector-crash"), KILLS, RECORDS), dst, topic);
         long elapsed = System.nanoTime() - began;

@@ -50,7 +50,7 @@ class ReflectorExactlyOnceIT extends TwoBrokerTestBase {
         Map<String, String> env = exactlyOnce(topic, group);
 
         long began = System.nanoTime();
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "reflector"), () -> dst.end(topic), () -> src.committed(group, topic), total);
+        KillLoop loop = new KillLoop(() -> Jar.startToKill(env, "reflector"), () -> dst.end(topic), () -> src.committed(group, topic), total);
         loop.run(KillLoop.moments(Seeds.random("reflector-exactly-once"), kills, total), dst, topic);
         long elapsed = System.nanoTime() - began;
 

@@ -55,7 +55,7 @@ class SplitterCrashIT extends BrokerTestBase {
         Map<String, String> env = Jar.env(settings);
 
         long began = System.nanoTime();
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "batch-to-stream"), () -> records.end(sink),
+        KillLoop loop = new KillLoop(() -> Jar.startToKill(env, "batch-to-stream"), () -> records.end(sink),
                 () -> records.committed(group, source), BATCHES);
         loop.run(KillLoop.moments(Seeds.random("splitter-crash"), KILLS, total), records, sink);
         long elapsed = System.nanoTime() - began;

@@ -81,7 +81,7 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
         Set<String> expected = events(batches, SplitterExactlyOnceIT::sometimesBad);
 
         long began = System.nanoTime();
-        KillLoop loop = new KillLoop(() -> Jar.start(env, "batch-to-stream"), () -> records.end(sink),
+        KillLoop loop = new KillLoop(() -> Jar.startToKill(env, "batch-to-stream"), () -> records.end(sink),
                 () -> records.committed(group, source), batches);
         loop.run(KillLoop.moments(Seeds.random("splitter-exactly-once"), kills, expected.size()), records, sink);
         long elapsed = System.nanoTime() - began;

@@ -137,6 +137,9 @@ class SplitterDeliveryIT extends SplitterTestBase {
         records.sendAll(t.source(), batches(0, batches, events));
         Map<String, String> env = new HashMap<>();
         t.settings("$.id").forEach((k, v) -> env.put(io.kafkasteps.Settings.envName(k), v));
+        // the killed run holds its partition until its session ends: 3 s here instead of Kafka's 45 s
+        env.put("SPLITTER_SESSION_TIMEOUT_MS", "3000");
+        env.put("SPLITTER_HEARTBEAT_INTERVAL_MS", "1000");
         List<Integer> seenAtKill = new ArrayList<>();
         try (AppProcess first = AppProcess.start(env, "batch-to-stream")) {
             assertThat(Records.eventually(Duration.ofSeconds(60), () -> records.committed(t.group(), t.source()) > 0))

@@ -166,6 +166,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // the kill loops restart with a 3 s session (Kafka's default minimum is 6 s)
+        p.put("group.min.session.timeout.ms", "3000");
         p.put("auto.create.topics.enable", "false");
         extra.forEach((key, value) -> {
             boolean appended = key.equals("listeners") || key.equals("advertised.listeners")
