@@ -14,7 +14,14 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Log.start();
         Results results = new Results();
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench/run: " + e.getMessage());   // a user's mistake: one line, no stack trace
+            System.exit(2);
+            return;
+        }
         Processes processes = new Processes(options);
         Runtime.getRuntime().addShutdownHook(new Thread(processes::killAll));
         Brokers brokers = new Brokers();

@@ -25,6 +25,10 @@ record Options(Path repo, Path work, String classpath, boolean quick, int runs, 
                List<String> appJvm, Map<String, String> appEnv, Map<String, String> tunedEnv, long splitterEvents,
                Map<Integer, Long> reflectorRecords, Duration cap, int graceSeconds) {
 
+    /** Every option: bench/run's own (repo, work, classpath-file, command) and those of bench/README.md. */
+    private static final Set<String> KNOWN = Set.of("repo", "work", "classpath-file", "command", "quick", "runs", "only",
+            "splitter-events", "records-500", "records-5000", "records-80000", "cap-seconds", "app-env", "tuned-env", "app-jvm");
+
     static Options parse(String[] args) throws IOException {
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -33,8 +37,13 @@ record Options(Path repo, Path work, String classpath, boolean quick, int runs, 
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String k = a.substring(2);
+            if (!KNOWN.contains(k)) {
+                throw new IllegalArgumentException("unknown option " + a + " (bench/README.md lists the options)");
+            }
             if (k.equals("quick")) {
                 o.put(k, "true");
+            } else if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
             } else {
                 o.put(k, args[++i]);
             }
