@@ -68,8 +68,12 @@ final class Peers {
             env.putAll(exactlyOnceEnv(route, id));
         }
         env.put("JAVA", processes.java);
-        env.put("JAVA_OPTS", String.join(" ",
-                options.appJvm().stream().map(s -> s.replace("{log}", options.logs().resolve(logName).toString())).toList()));
+        // --app-jvm first, then a tuned peer's own JAVA_OPTS (--tuned-env JAVA_OPTS=...): a later JVM option wins
+        List<String> jvm = new java.util.ArrayList<>(options.appJvm());
+        if (peer.equals(TUNED) && options.tunedEnv().containsKey("JAVA_OPTS")) {
+            jvm.add(options.tunedEnv().get("JAVA_OPTS"));
+        }
+        env.put("JAVA_OPTS", String.join(" ", jvm.stream().map(s -> s.replace("{log}", options.logs().resolve(logName).toString())).toList()));
         return processes.launch(logName, List.of(options.repo().resolve("bin/kafka-steps").toString(), route.app), env);
     }
 
