@@ -54,8 +54,9 @@ final class InFlightRecords {
     }
 
     private final Map<TopicPartition, Deque<Entry>> partitions = new LinkedHashMap<>();
-    private long bytes;
-    private int size;
+    // written on the consumer's thread only; volatile for the metrics' reader (RecordCopier's gauges)
+    private volatile long bytes;
+    private volatile int size;
 
     /** A record about to be sent; the entry is its send callback. */
     Entry add(TopicPartition partition, long offset, int bytes) {

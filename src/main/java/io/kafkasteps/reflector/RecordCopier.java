@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.kafkasteps.ops.KeepOwned;
 import io.kafkasteps.ops.RouteStopping;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -73,6 +75,7 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
     private String transactionalIdPrefix;
     private String offsetsTopic;
     private TransactionalCopy transactional;
+    private boolean gauged;
 
     /** Kafka producer properties; any client property may be added. */
     public Map<String, Object> getConfig() {
@@ -178,6 +181,9 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
         }
         context = exchange.getContext();
         routeId = exchange.getFromRouteId();
+        if (!gauged && transactional == null) {
+            gauged = gauges(context, routeId);
+        }
         Consumer<?, ?> polledBy = KeepOwned.consumerOf(((Exchange) batch.get(0)).getMessage());
         if (transactional != null) {
             copyExactlyOnce(exchange, batch, polledBy);
@@ -208,6 +214,24 @@ public final class RecordCopier implements Processor, io.kafkasteps.ops.PollRetr
             awaitSink(exchange);
             settle(exchange);
         }
+    }
+
+    /**
+     * What is in flight, for an operator watching a slow or lost sink (and for tests waiting on it):
+     * {@code kafka_steps_reflector_in_flight_records} and {@code _bytes} (keys and values). At least
+     * once only: exactly-once copies each poll in transactions that end before the next poll.
+     * Returns whether they are registered (a context without a meter registry has none).
+     */
+    private boolean gauges(CamelContext context, String route) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (registry == null) {
+            return false;
+        }
+        Gauge.builder("kafka_steps_reflector_in_flight_records", inFlight, InFlightRecords::size)
+                .description("Records sent to the sink and not yet acknowledged").tag("route", route).register(registry);
+        Gauge.builder("kafka_steps_reflector_in_flight_bytes", inFlight, InFlightRecords::bytes)
+                .description("Bytes (keys and values) sent to the sink and not yet acknowledged").tag("route", route).register(registry);
+        return true;
     }
 
     /**

@@ -247,12 +247,21 @@ class ReflectorGapsIT extends TwoBrokerTestBase {
         }
     }
 
+    /** Records the reflector sent and the sink has not acknowledged (its gauge). */
+    private static double inFlight(int port) {
+        return metric(get(port, "/observe/metrics").body(), "kafka_steps_reflector_in_flight_records", "route=\"reflector\"");
+    }
+
     @Test
     void reports_records_deleted_while_the_reflector_lagged_behind_them() throws Exception {
         Case c = Case.of("gap-mid-run", 1);
         String topic = c.topic();
         int port = c.port();
-        try (AppProcess app = AppProcess.start(c.env(), "reflector")) {
+        // When a poll returns, the consumer sends its next fetch at once, and the broker holds it up to
+        // fetch.max.wait.ms for records to arrive: m7..m12 written in that window would sit in the
+        // consumer's buffer, fetched before they are deleted. Answered at once, that fetch is over
+        // before the copy of m3..m6 is seen in flight, so m7..m12 are never fetched while it is held.
+        try (AppProcess app = AppProcess.start(c.env(), "reflector", "--set", "reflector.consumer.kafka.fetch.max.wait.ms=0")) {
             send(topic, 0, "m0", "m1", "m2");
             assertThat(Records.eventually(WAIT, () -> c.committed() == 3)).as("copying: %s", app.output()).isTrue();
 
@@ -260,13 +269,12 @@ class ReflectorGapsIT extends TwoBrokerTestBase {
             sink.stop();
             try {
                 src.sendAll(topic, range("m", 3, 7));   // one producer batch: fetched together, one copy batch
-                // No observable condition says the consumer fetched m3..m6 and is held in their send (its fetch
-                // position is not visible outside it; the producer's connection warnings start before the send):
-                // these two waits stay waits.
-                Thread.sleep(3000);   // fetched and held; the consumer sends no fetch while it waits
+                assertThat(Records.eventually(WAIT, () -> inFlight(port) == 4))
+                        .as("m3..m6 fetched and held in their send: %s", app.output()).isTrue();
                 src.sendAll(topic, range("m", 7, 13));
-                Thread.sleep(1500);
-                deleteBefore(topic, 0, 10);   // m7, m8, m9: deleted behind the reflector's back, never fetched
+                deleteBefore(topic, 0, 10);   // m7, m8, m9: deleted behind the reflector's back
+                // still held: the consumer sends no fetch while it waits on the sink, so m7..m9 were never fetched
+                assertThat(inFlight(port)).as("the held batch, nothing more").isEqualTo(4);
             } finally {
                 sink.restart();
             }
