@@ -2,6 +2,7 @@ package io.kafkasteps.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,7 +15,16 @@ class BrokerSmokeIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-            assertThat(admin.listTopics().names().get()).contains("t");
+            // created once the controller has it; the broker answering listTopics may learn it a moment later
+            assertThat(Records.eventually(Duration.ofSeconds(10), () -> listed(admin).contains("t"))).as("the topic is listed").isTrue();
+        }
+    }
+
+    private static java.util.Set<String> listed(Admin admin) {
+        try {
+            return admin.listTopics().names().get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }
