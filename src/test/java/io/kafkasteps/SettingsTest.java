@@ -43,6 +43,19 @@ class SettingsTest {
     }
 
     @Test
+    void a_client_property_set_only_in_the_environment_is_a_setting_under_its_connections_prefix() throws Exception {
+        Settings s = load("splitter.group.id=g\n", Map.of("SPLITTER_KAFKA_CLIENT_RACK", "eu-west-1a",
+                "REFLECTOR_CONSUMER_KAFKA_FETCH_MAX_BYTES", "1048576", "REFLECTOR_PRODUCER_KAFKA_BUFFER_MEMORY", "1000",
+                "SPLITTER_GROUP_ID", "h", "OTHER_KAFKA_X", "y"));
+        assertThat(s.get("splitter.kafka.client.rack")).isEqualTo("eu-west-1a");
+        assertThat(s.get("reflector.consumer.kafka.fetch.max.bytes")).isEqualTo("1048576");
+        assertThat(s.get("reflector.producer.kafka.buffer.memory")).isEqualTo("1000");
+        assertThat(s.keys()).containsExactly("reflector.consumer.kafka.fetch.max.bytes", "reflector.producer.kafka.buffer.memory",
+                "splitter.group.id", "splitter.kafka.client.rack");
+        assertThat(s.get("splitter.group.id")).isEqualTo("h");
+    }
+
+    @Test
     void command_line_wins_over_environment() throws Exception {
         Settings s = load("a=file\n", Map.of("A", "env")).withCommandLine(Map.of("a", "cli"));
         assertThat(s.get("a")).isEqualTo("cli");
