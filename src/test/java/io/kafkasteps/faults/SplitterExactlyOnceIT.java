@@ -212,6 +212,10 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
         for (Map<String, String> s : List.of(a, b)) {
             s.put("splitter.session.timeout.ms", "6000");
             s.put("splitter.heartbeat.interval.ms", "1000");
+            // A paused between sending its poll's offsets and committing leaves them pending: B's offset
+            // fetch (always require_stable) then waits until the broker aborts A's transaction, after
+            // transaction.timeout.ms (Kafka's 60 s, longer than the take-over deadline; once in CI).
+            s.put("splitter.kafka.transaction.timeout.ms", "10000");
         }
         try (SteadyStream stream = new SteadyStream(kafka.bootstrapServers()); AppProcess first = Jar.start(Jar.env(a), "batch-to-stream")) {
             stream.start(source, 5, 100, SplitterExactlyOnceIT::batch);
@@ -244,7 +248,9 @@ class SplitterExactlyOnceIT extends BrokerTestBase {
                                 + "|---|---|---|---|---|\n"
                                 + FaultReport.row(batches, out.size(), missing(expected, out), out.size() - new HashSet<>(out).size(), aborted)
                                 + "\nTwo instances, one partition; A (holding it) stopped with SIGSTOP until B took over after the"
-                                + " 6 s session timeout, then SIGCONT: A's open transaction cannot commit with its old group generation.\n");
+                                + " 6 s session timeout, then SIGCONT: A's open transaction cannot commit with its old group generation"
+                                + " (transaction.timeout.ms 10 s: a transaction A left open with its offsets holds B's offset fetch until"
+                                + " the broker aborts it).\n");
 
                 assertThat(missing(expected, out)).as("nothing lost").isZero();
                 assertThat(out).as("no event twice: the woken instance's writes never became visible").doesNotHaveDuplicates();
