@@ -1,7 +1,6 @@
 package io.kafkasteps;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,13 +23,6 @@ public class ClientPassThrough extends LinkedHashMap<String, Object> implements 
     static final Set<String> ROUTES_OWN = Set.of("bootstrap.servers", "group.id", "client.id", "enable.auto.commit",
             "auto.offset.reset", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer", "acks",
             "enable.idempotence", "transactional.id", "isolation.level");
-
-    /**
-     * The connections' prefixes, as the route files name them: an environment variable under one
-     * ({@code SPLITTER_KAFKA_CLIENT_RACK}) is a setting ({@code splitter.kafka.client.rack}), see
-     * {@link Settings#load}. Kafka's client properties are lower case and dotted, so the name maps back.
-     */
-    public static final List<String> PREFIXES = List.of("splitter.kafka.", "reflector.consumer.kafka.", "reflector.producer.kafka.");
 
     private final String prefix;
     private transient CamelContext context;

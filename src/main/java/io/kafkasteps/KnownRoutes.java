@@ -18,6 +18,11 @@ public final class KnownRoutes {
         return ALL.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
+    /** Every route's prefixes for any other Kafka client property ({@link Route#clientPrefixes}). */
+    public static List<String> clientPrefixes() {
+        return ALL.stream().flatMap(r -> r.clientPrefixes().stream()).toList();
+    }
+
     /** Their names, sorted, for messages. */
     public static String names() {
         return String.join(", ", ALL.stream().map(Route::name).sorted().toList());

@@ -16,7 +16,9 @@ import java.util.function.Function;
  * @param problems    every problem of its settings, one line each; empty when it can start
  * @param derived     settings that follow from others (SASL from a username and password)
  * @param beforeStart once, before the route consumes, after the checks passed
+ * @param clientPrefixes its connections' prefixes for any other Kafka client property
+ *        ({@code splitter.kafka.}), as its route file's {@code ClientPassThrough} beans name them
  */
 public record Route(String name, Function<Settings, List<String>> problems, Function<Settings, Map<String, String>> derived,
-                    Consumer<Settings> beforeStart) {
+                    Consumer<Settings> beforeStart, List<String> clientPrefixes) {
 }

@@ -59,9 +59,11 @@ public final class Settings {
         Map<String, String> raw = new LinkedHashMap<>();
         props.stringPropertyNames().stream().sorted().forEach(k -> raw.put(k, props.getProperty(k)));
         // a client property given only in the environment (a container's usual way): its setting
-        // exists nowhere else, so the environment alone names it; in the file, the file's key wins
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
-            for (String prefix : ClientPassThrough.PREFIXES) {
+        // exists nowhere else, so the environment alone names it (SPLITTER_KAFKA_CLIENT_RACK is
+        // splitter.kafka.client.rack: Kafka's client properties are lower case and dotted); in the
+        // file, the file's key wins
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            for (String prefix : KnownRoutes.clientPrefixes()) {
                 String envPrefix = envName(prefix);
                 if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
                     String key = prefix + e.getKey().substring(envPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');

@@ -12,7 +12,12 @@ import io.kafkasteps.Settings;
 public final class ReflectorConfig {
 
     /** The reflector, as the launcher knows it: {@code routes/reflector.camel.yaml}; nothing to do before it starts. */
-    public static final Route ROUTE = new Route("reflector", ReflectorConfig::problems, ReflectorConfig::derived, settings -> { });
+    /** Any other Kafka client property of the source (consumer) and of the sink (producer) goes under these prefixes. */
+    static final String SOURCE_CLIENTS = "reflector.consumer.kafka.";
+    static final String SINK_CLIENTS = "reflector.producer.kafka.";
+
+    public static final Route ROUTE = new Route("reflector", ReflectorConfig::problems, ReflectorConfig::derived, settings -> { },
+            List.of(SOURCE_CLIENTS, SINK_CLIENTS));
 
     private ReflectorConfig() {
     }
@@ -29,7 +34,7 @@ public final class ReflectorConfig {
         if ("exactly-once".equals(c.value("reflector.delivery"))) {
             c.topic("reflector.offsets.topic", "the sink topic that keeps the source offsets of an exactly-once copy");
             c.required("reflector.transactional.id.prefix", "the prefix of each source partition's transactional.id");
-            c.eagerAssignor("reflector.delivery", "reflector.consumer.kafka.partition.assignment.strategy");
+            c.eagerAssignor("reflector.delivery", SOURCE_CLIENTS + "partition.assignment.strategy");
         }
         c.wholeNumber("reflector.session.timeout.ms", 1000, 3_600_000);
         c.wholeNumber("reflector.heartbeat.interval.ms", 100, 3_600_000);
@@ -76,8 +81,8 @@ public final class ReflectorConfig {
         c.positive("reflector.producer.close.timeout.ms");
         ClientSecurity.check(c, "reflector.consumer");
         ClientSecurity.check(c, "reflector.producer");
-        ClientPassThrough.check(c, "reflector.consumer.kafka.");
-        ClientPassThrough.check(c, "reflector.producer.kafka.");
+        ClientPassThrough.check(c, SOURCE_CLIENTS);
+        ClientPassThrough.check(c, SINK_CLIENTS);
     }
 
     /** Settings that follow from others: the SASL settings of each side, the source's isolation level (from reflector.delivery). */

@@ -15,8 +15,11 @@ import io.kafkasteps.Settings;
 public final class SplitterConfig {
 
     /** batch-to-stream, as the launcher knows it: {@code routes/batch-to-stream.camel.yaml}. */
+    /** Any other Kafka client property of the splitter's cluster goes under this prefix ({@code splitterClientProperties}). */
+    static final String CLIENTS = "splitter.kafka.";
+
     public static final Route ROUTE = new Route("batch-to-stream", SplitterConfig::problems, SplitterConfig::derived,
-            SplitterConfig::beforeStart);
+            SplitterConfig::beforeStart, List.of(CLIENTS));
 
     private SplitterConfig() {
     }
@@ -76,7 +79,7 @@ public final class SplitterConfig {
         }
         c.bool("splitter.reset");
         c.oneOf("splitter.delivery", "at-least-once", "exactly-once");
-        c.eagerAssignor("splitter.delivery", "splitter.kafka.partition.assignment.strategy");
+        c.eagerAssignor("splitter.delivery", CLIENTS + "partition.assignment.strategy");
         c.positive("splitter.max.poll.records");
         c.positive("splitter.max.poll.interval.ms");
         c.positive("splitter.poll.timeout.ms");
@@ -90,7 +93,7 @@ public final class SplitterConfig {
         c.positive("splitter.retry.max.delay.ms");
         c.positive("splitter.progress.interval.ms");
         ClientSecurity.check(c, "splitter");
-        ClientPassThrough.check(c, "splitter.kafka.");
+        ClientPassThrough.check(c, CLIENTS);
         if (source != null && sink != null) {
             c.require(!Objects.equals(source, sink), "splitter.sink.topic",
                     "must differ from splitter.source.topic ('" + source + "'): events would be split again");
